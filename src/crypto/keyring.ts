@@ -1,0 +1,143 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import { SignJWT, createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import type { SigningKeyStore } from '../store/signing-keys.js';
+import type { AuditEntry, Plane, SigningKeyRow } from '../store/types.js';
+import { generateSigningKey, importPrivateKeyPem, type SigningAlg, type SigningKeyMaterial } from './keys/generate.js';
+
+/**
+ * Signs with the plane's current key. The private key is closed over here and never leaves;
+ * `plane` brands the type so an admin signer cannot be handed to the auth plane.
+ */
+export interface Signer<P extends Plane> {
+  readonly plane: P;
+  sign(claims: JWTPayload, options?: { typ?: string }): Promise<string>;
+  /** The current key's id (for `kid` comparisons, never the key itself). */
+  currentKid(): string;
+}
+
+export interface Verifier<P extends Plane> {
+  readonly plane: P;
+  /** Verifies signature (this plane's published keys only), issuer, lifetime and the plane marker. */
+  verify(token: string, options?: { audience?: string; clockToleranceSeconds?: number }): Promise<JWTPayload>;
+}
+
+/** The published keys, serialized once per key change, with an ETag for conditional GETs. */
+export interface PublishedJwks {
+  readonly body: string;
+  readonly etag: string;
+  readonly keys: readonly JWK[];
+}
+
+export interface KeyInfo {
+  kid: string;
+  alg: SigningAlg;
+  status: SigningKeyRow['status'];
+  created_at: string;
+  activated_at: string | null;
+  retired_at: string | null;
+  publish_until: string | null;
+}
+
+export interface KeyManager<P extends Plane> {
+  readonly plane: P;
+  list(): KeyInfo[];
+  jwks(): PublishedJwks;
+  /** Standby becomes current, a new standby is made, the old current stays published. */
+  rotate(audit?: AuditEntry): Promise<KeyInfo[]>;
+  /** Re-reads keys from the store (another process may have rotated). */
+  reload(): Promise<void>;
+}
+
+export interface Keyring<P extends Plane> {
+  signer: Signer<P>;
+  verifier: Verifier<P>;
+  manager: KeyManager<P>;
+}
+
+export interface KeyringOptions<P extends Plane> {
+  plane: P;
+  issuer: string;
+  store: SigningKeyStore;
+  alg: SigningAlg;
+  rsaBits: number;
+  /** A retired key stays in JWKS this long: the longest lifetime of a token it may have signed. */
+  retiredPublishSeconds: number;
+  /** An existing key to import as the first current key (only when the plane has none yet). */
+  importKey?: SigningKeyMaterial | undefined;
+}
+
+interface LiveState {
+  current: { kid: string; alg: SigningAlg; key: KeyObject };
+  rows: SigningKeyRow[];
+  jwks: PublishedJwks;
+  localSet: ReturnType<typeof createLocalJWKSet>;
+}
+
+export async function openKeyring<P extends Plane>(opts: KeyringOptions<P>): Promise<Keyring<P>> {
+  const { plane, store } = opts;
+  if (!(await store.hasCurrent(plane))) {
+    await store.initialize(plane, opts.importKey ?? (await generateSigningKey(opts.alg, opts.rsaBits)),
+      await generateSigningKey(opts.alg, opts.rsaBits));
+  }
+
+  let state = await load();
+
+  async function load(): Promise<LiveState> {
+    const rows = await store.listPublished(plane);
+    const currentRow = rows.find((r) => r.status === 'current');
+    if (!currentRow) throw new Error(`no current ${plane} signing key`);
+    const keys = rows.map((r) => JSON.parse(r.publicJwk) as JWK);
+    const body = JSON.stringify({ keys });
+    return {
+      current: { kid: currentRow.kid, alg: currentRow.alg, key: importPrivateKeyPem(currentRow.privateKeyPem) },
+      rows,
+      jwks: { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, keys },
+      localSet: createLocalJWKSet({ keys }),
+    };
+  }
+
+  const signer: Signer<P> = {
+    plane,
+    async sign(claims, options = {}) {
+      const { kid, alg, key } = state.current;
+      return new SignJWT(claims).setProtectedHeader({ alg, kid, typ: options.typ ?? 'JWT' }).sign(key);
+    },
+    currentKid: () => state.current.kid,
+  };
+
+  const verifier: Verifier<P> = {
+    plane,
+    async verify(token, options = {}) {
+      const { payload } = await jwtVerify(token, state.localSet, {
+        issuer: opts.issuer,
+        algorithms: ['RS256', 'ES256'],
+        clockTolerance: options.clockToleranceSeconds ?? 30,
+        ...(options.audience !== undefined ? { audience: options.audience } : {}),
+      });
+      if (payload.mad !== plane) throw new Error(`token is not an ${plane}-plane token`);
+      return payload;
+    },
+  };
+
+  const info = (r: SigningKeyRow): KeyInfo => ({
+    kid: r.kid, alg: r.alg, status: r.status, created_at: r.createdAt, activated_at: r.activatedAt,
+    retired_at: r.retiredAt, publish_until: r.publishUntil,
+  });
+
+  const manager: KeyManager<P> = {
+    plane,
+    list: () => state.rows.map(info),
+    jwks: () => state.jwks,
+    async rotate(audit) {
+      const next = await generateSigningKey(opts.alg, opts.rsaBits);
+      await store.rotate(plane, next, new Date(Date.now() + opts.retiredPublishSeconds * 1000), audit);
+      state = await load();
+      return state.rows.map(info);
+    },
+    async reload() {
+      state = await load();
+    },
+  };
+
+  return { signer, verifier, manager };
+}

@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+/**
+ * Composition root: the ONLY module that sees both planes and both keyrings.
+ * config → store → first-run setup → keyrings → services → both planes listening → graceful stop.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type Koa from 'koa';
+import { pino } from 'pino';
+import { ConfigError, formatEffectiveConfig, issuerFor, loadConfig, type Config } from './config/index.js';
+import { openKeyring } from './crypto/keyring.js';
+import { loadSigningKeyFile } from './crypto/keys/load.js';
+import { createPasswordHasher } from './crypto/password.js';
+import { createLogger, type Logger } from './log.js';
+import { createAdminApp } from './planes/admin/app.js';
+import { createAuthApp } from './planes/auth/app.js';
+import { applyServerTimeouts } from './planes/shared/timeout.js';
+import { createAdminTokenService } from './services/admin-tokens.js';
+import { createAuthenticate } from './services/authenticate.js';
+import { resolveDatabaseKey } from './setup/db-key.js';
+import { ensureFirstAdmin } from './setup/first-run.js';
+import { terminalPrompter, type Prompter } from './setup/prompt.js';
+import { createStore, migrate, openDatabase } from './store/index.js';
+
+export interface StartOptions {
+  log?: Logger;
+  /** Terminal for the first-run wizard; omit for non-interactive starts. */
+  prompter?: Prompter | null;
+  say?: (line: string) => void;
+}
+
+export interface RunningServer {
+  authUrl: string;
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts both planes on one database. Throws (after cleaning up) if anything is wrong. */
+export async function start(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger({ level: config.logLevel, destination: config.logFile ? pino.destination(config.logFile) : undefined });
+  const say = options.say ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const { key, generatedKeyFile } = resolveDatabaseKey(config);
+  if (generatedKeyFile) say(`Generated a database key in ${generatedKeyFile} (mode 0600). Keep it safe: without it the database cannot be opened.`);
+
+  const db = openDatabase({ file: config.dbFile, key, synchronous: config.dbSynchronous as 'NORMAL' | 'FULL' });
+  const servers: Server[] = [];
+  try {
+    migrate(db);
+    const store = createStore(db);
+    const now = () => new Date();
+    const hasher = createPasswordHasher({
+      timeCost: config.argon2idTime, memoryCost: config.argon2idMemory, parallelism: config.argon2idParallelism,
+      hashLength: config.argon2idHashLength, saltLength: config.argon2idSaltLength,
+      maxConcurrency: config.argon2MaxConcurrency,
+    });
+    await ensureFirstAdmin(store, hasher, {
+      dbFile: config.dbFile, adminUsername: config.adminUsername, adminEmail: config.adminEmail,
+      adminPassword: config.adminPassword, prompter: options.prompter ?? null, say,
+    });
+
+    const issuer = issuerFor(config);
+    const authKeys = await openKeyring({
+      plane: 'auth', issuer, store: store.signingKeys,
+      alg: config.preferEcTokenSigner ? 'ES256' : 'RS256', rsaBits: config.tokenSigningKeyLengthRsa,
+      retiredPublishSeconds: Math.max(config.tokenExpiration, config.idTokenExpiration, 86400),
+      importKey: config.tokenSigningKeyFile
+        ? await loadSigningKeyFile(config.tokenSigningKeyFile, config.tokenSigningKeyPass) : undefined,
+    });
+    const adminKeys = await openKeyring({
+      plane: 'admin', issuer, store: store.signingKeys,
+      alg: config.preferEcAdminTokenSigner ? 'ES256' : 'RS256', rsaBits: config.adminTokenSigningKeyLengthRsa,
+      retiredPublishSeconds: config.adminTokenExpiration,
+      importKey: config.adminTokenSigningKeyFile
+        ? await loadSigningKeyFile(config.adminTokenSigningKeyFile, config.adminTokenSigningKeyPass) : undefined,
+    });
+
+    const authenticate = createAuthenticate({
+      store, hasher, now,
+      lockout: { windowSeconds: config.secondsToResetLoginFailures, maxFailures: config.maxLoginFailures,
+        lockoutSeconds: config.failedPasswordLockoutDuration },
+    });
+    const adminTokens = createAdminTokenService({
+      store, authenticate, signer: adminKeys.signer, issuer, lifetimeSeconds: config.adminTokenExpiration, now,
+    });
+
+    const authApp = createAuthApp({
+      config: { issuer, trustedProxies: config.trustedProxies, bodyLimit: config.bodyLimit,
+        rateLimit: { max: config.rateLimitAuth, windowSeconds: config.rateLimitWindow },
+        signingAlg: config.preferEcTokenSigner ? 'ES256' : 'RS256' },
+      log: log.child({ plane: 'auth' }),
+      verifier: authKeys.verifier,
+      keys: authKeys.manager,
+      services: {
+        isTokenLive: async (c) => typeof c.jti === 'string' && typeof c.sub === 'string'
+          && store.sessions.isActive(c.jti, c.sub, 'auth'),
+      },
+    });
+    const adminApp = createAdminApp({
+      config: { trustedProxies: config.trustedProxies, bodyLimit: config.bodyLimit,
+        rateLimit: { max: config.rateLimitAdmin, windowSeconds: config.rateLimitWindow } },
+      log: log.child({ plane: 'admin' }),
+      verifier: adminKeys.verifier,
+      keys: { auth: authKeys.manager, admin: adminKeys.manager },
+      services: {
+        adminTokens,
+        isSessionActive: (jti, sub) => store.sessions.isActive(jti, sub, 'admin'),
+      },
+    });
+
+    const authServer = await listen(authApp, config.authIp, config.authPort, config.authSslCertFile, config.authSslCertPass, config.requestTimeout);
+    servers.push(authServer);
+    const adminServer = await listen(adminApp, config.adminIp, config.adminPort, config.adminSslCertFile, config.adminSslCertPass, config.requestTimeout);
+    servers.push(adminServer);
+    const authUrl = urlOf(authServer, Boolean(config.authSslCertFile));
+    const adminUrl = urlOf(adminServer, Boolean(config.adminSslCertFile));
+    log.info({ authUrl, adminUrl, issuer }, 'microauthd started');
+
+    let stopping: Promise<void> | null = null;
+    return {
+      authUrl,
+      adminUrl,
+      stop: () => (stopping ??= (async () => {
+        await Promise.all(servers.map(closeServer));
+        store.close();
+        log.info('microauthd stopped');
+      })()),
+    };
+  } catch (err) {
+    await Promise.all(servers.map(closeServer));
+    db.close();
+    throw err;
+  }
+}
+
+function listen(app: Koa, host: string, port: number, pfxFile: string, pfxPass: string, timeoutSeconds: number): Promise<Server> {
+  const server = pfxFile
+    ? createHttpsServer({ pfx: readFileSync(pfxFile), passphrase: pfxPass }, app.callback())
+    : createHttpServer(app.callback());
+  applyServerTimeouts(server, timeoutSeconds);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function urlOf(server: Server, tls: boolean): string {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `${tls ? 'https' : 'http'}://${host}:${port}`;
+}
+
+/** Stops accepting, lets in-flight requests finish, then drops idle keep-alive sockets. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/** Process entry: `microauthd [options]` / `npm start -- [options]`. */
+async function main(): Promise<void> {
+  // argon2 runs on libuv's pool; size it before anything uses the pool.
+  process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() * 2));
+  let loaded;
+  try {
+    loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`microauthd: invalid configuration:\n${err.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { config, warnings } = loaded;
+  for (const w of warnings) process.stderr.write(`microauthd: warning: ${w}\n`);
+  if (loaded.printEffectiveConfig) {
+    process.stdout.write(`${formatEffectiveConfig(config)}\n`);
+    return;
+  }
+  const interactive = process.stdin.isTTY && process.stdout.isTTY && !config.noPrompt && !config.docker;
+  const prompter = interactive ? terminalPrompter(process.stdin, process.stdout) : null;
+  let server: RunningServer;
+  try {
+    server = await start(config, { prompter });
+  } catch (err) {
+    process.stderr.write(`microauthd: cannot start: ${(err as Error).message}\n`);
+    process.exit(1);
+  } finally {
+    prompter?.close();
+  }
+  process.stdout.write(`microauthd ready: auth ${server.authUrl}  admin ${server.adminUrl}\n`);
+  const shutdown = (signal: string): void => {
+    process.stdout.write(`microauthd: ${signal} received, shutting down\n`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void server.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+const invokedDirectly = process.argv[1] !== undefined
+  && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (invokedDirectly) void main();

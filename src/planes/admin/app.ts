@@ -1,0 +1,64 @@
+import Router from '@koa/router';
+import type Koa from 'koa';
+import type { Verifier } from '../../crypto/keyring.js';
+import type { Logger } from '../../log.js';
+import { ADMIN_AUDIENCE, type AdminTokenService } from '../../services/admin-tokens.js';
+import { bearerAuth } from '../shared/bearer.js';
+import { createPlaneApp } from '../shared/plane-app.js';
+import { rateLimit } from '../shared/rate-limit.js';
+import { adminServiceErrors } from './errors.js';
+import { infoRoutes } from './routes/info.js';
+import { keyRoutes, type KeyManagers } from './routes/keys.js';
+import { tokenRoutes } from './routes/token.js';
+
+export interface AdminPlaneConfig {
+  trustedProxies: readonly string[];
+  bodyLimit: number;
+  rateLimit: { max: number; windowSeconds: number };
+}
+
+export interface AdminPlaneDeps {
+  config: AdminPlaneConfig;
+  log: Logger;
+  verifier: Verifier<'admin'>;
+  keys: KeyManagers;
+  services: {
+    adminTokens: AdminTokenService;
+    /** The bearer check: the admin token's session row is still live. */
+    isSessionActive(jti: string, userId: string): Promise<boolean>;
+  };
+}
+
+/** The ADMIN plane: everything behind an admin token except /ping, /version and POST /token. */
+export function createAdminApp(deps: AdminPlaneDeps): Koa {
+  const app = createPlaneApp({ log: deps.log, trustedProxies: deps.config.trustedProxies,
+    bodyLimit: deps.config.bodyLimit, serializers: [adminServiceErrors] });
+  const open = new Router();
+  infoRoutes(open);
+  open.get('/jwks.json', (ctx) => {
+    const jwks = deps.keys.admin.jwks();
+    ctx.set('ETag', jwks.etag);
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.type = 'application/json';
+    ctx.status = 200;
+    if (ctx.fresh) ctx.status = 304;
+    else ctx.body = jwks.body;
+  });
+
+  const limited = new Router();
+  limited.use(rateLimit(deps.config.rateLimit));
+  tokenRoutes(limited, deps.services.adminTokens);
+
+  const secured = new Router();
+  secured.use(rateLimit(deps.config.rateLimit));
+  secured.use(bearerAuth({
+    verifier: deps.verifier,
+    audience: ADMIN_AUDIENCE,
+    isStillValid: (c) => typeof c.jti === 'string' && typeof c.sub === 'string'
+      ? deps.services.isSessionActive(c.jti, c.sub) : Promise.resolve(false),
+  }));
+  keyRoutes(secured, deps.keys);
+
+  for (const r of [open, limited, secured]) app.use(r.routes()).use(r.allowedMethods());
+  return app;
+}

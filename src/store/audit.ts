@@ -1,0 +1,126 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { StoreContext } from './context.js';
+import type { AuditEntry, AuditRow } from './types.js';
+
+const GENESIS = '0'.repeat(64);
+
+interface AuditDbRow {
+  seq: number; id: string; actor_id: string | null; action: string; target: string | null;
+  secondary: string | null; outcome: string; timestamp: string; ip_address: string | null;
+  user_agent: string | null; prev_hash: string; hash: string;
+}
+
+const toRow = (r: AuditDbRow): AuditRow => ({
+  seq: r.seq, id: r.id, actorId: r.actor_id, action: r.action, target: r.target, secondary: r.secondary,
+  outcome: r.outcome, timestamp: r.timestamp, ipAddress: r.ip_address, userAgent: r.user_agent,
+  prevHash: r.prev_hash, hash: r.hash,
+});
+
+/** The chained digest: any edit of a stored field, or a deleted/reordered row, breaks it. */
+function chainHash(prevHash: string, r: Omit<AuditDbRow, 'seq' | 'prev_hash' | 'hash'>): string {
+  const canonical = JSON.stringify([r.id, r.actor_id, r.action, r.target, r.secondary, r.outcome,
+    r.timestamp, r.ip_address, r.user_agent]);
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+export interface AuditFilter {
+  actorId?: string | undefined;
+  action?: string | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  checked: number;
+  /** seq of the first row whose hash does not match, when ok is false. */
+  brokenAt: number | null;
+}
+
+export function createAuditStore(ctx: StoreContext) {
+  const lastHash = (): string =>
+    (ctx.sql('SELECT hash FROM audit_logs ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined)?.hash
+    ?? anchor();
+  const anchor = (): string =>
+    (ctx.sql("SELECT value FROM meta WHERE key = 'audit_anchor'").get() as { value: string } | undefined)?.value
+    ?? GENESIS;
+
+  /**
+   * Appends one record. MUST be called inside the caller's transaction when it records a
+   * mutation, so the change and its audit row commit together or not at all.
+   */
+  function appendSync(entry: AuditEntry): string {
+    const row = {
+      id: randomUUID(),
+      actor_id: entry.actorId ?? 'anonymous',
+      action: entry.action,
+      target: entry.target ?? null,
+      secondary: entry.secondary ?? null,
+      outcome: entry.outcome ?? 'success',
+      timestamp: ctx.now().toISOString(),
+      ip_address: entry.ipAddress ?? null,
+      user_agent: entry.userAgent ?? null,
+    };
+    const prev = lastHash();
+    ctx.sql(`INSERT INTO audit_logs (id, actor_id, action, target, secondary, outcome, timestamp, ip_address,
+      user_agent, prev_hash, hash) VALUES (@id, @actor_id, @action, @target, @secondary, @outcome, @timestamp,
+      @ip_address, @user_agent, @prev_hash, @hash)`).run({ ...row, prev_hash: prev, hash: chainHash(prev, row) });
+    return row.id;
+  }
+
+  return {
+    appendSync,
+
+    async append(entry: AuditEntry): Promise<string> {
+      return ctx.db.transaction(() => appendSync(entry)).immediate();
+    },
+
+    async list(filter: AuditFilter = {}): Promise<{ rows: AuditRow[]; total: number }> {
+      const where: string[] = [];
+      const params: Record<string, unknown> = {};
+      if (filter.actorId) { where.push('actor_id = @actorId'); params.actorId = filter.actorId; }
+      if (filter.action) { where.push('action = @action'); params.action = filter.action; }
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = (ctx.db.prepare(`SELECT count(*) AS n FROM audit_logs ${clause}`).get(params) as { n: number }).n;
+      const rows = ctx.db.prepare(`SELECT * FROM audit_logs ${clause} ORDER BY seq DESC LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: filter.limit ?? 100, offset: filter.offset ?? 0 }) as AuditDbRow[];
+      return { rows: rows.map(toRow), total };
+    },
+
+    async get(id: string): Promise<AuditRow | null> {
+      const r = ctx.sql('SELECT * FROM audit_logs WHERE id = ?').get(id) as AuditDbRow | undefined;
+      return r ? toRow(r) : null;
+    },
+
+    /** Walks the chain from the first kept record (the anchor survives retention purges). */
+    async verify(): Promise<ChainVerification> {
+      let prev = anchor();
+      let checked = 0;
+      for (const r of ctx.sql('SELECT * FROM audit_logs ORDER BY seq').iterate() as IterableIterator<AuditDbRow>) {
+        if (r.prev_hash !== prev || chainHash(prev, r) !== r.hash) return { ok: false, checked, brokenAt: r.seq };
+        prev = r.hash;
+        checked++;
+      }
+      return { ok: true, checked, brokenAt: null };
+    },
+
+    /** Deletes records older than `cutoff` and moves the chain anchor to the first kept one. */
+    async purgeOlderThan(cutoff: Date, audit?: AuditEntry): Promise<number> {
+      return ctx.db.transaction(() => {
+        const last = ctx.sql('SELECT seq, hash FROM audit_logs WHERE timestamp < ? ORDER BY seq DESC LIMIT 1')
+          .get(cutoff.toISOString()) as { seq: number; hash: string } | undefined;
+        if (!last) {
+          if (audit) appendSync(audit);
+          return 0;
+        }
+        const { changes } = ctx.sql('DELETE FROM audit_logs WHERE seq <= ?').run(last.seq);
+        ctx.sql("INSERT INTO meta (key, value) VALUES ('audit_anchor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+          .run(last.hash);
+        if (audit) appendSync(audit);
+        return changes;
+      }).immediate();
+    },
+  };
+}
+
+export type AuditStore = ReturnType<typeof createAuditStore>;

@@ -1,0 +1,40 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  readonly file: string;
+  /** SQLCipher passphrase; null opens an unencrypted database (only with --no-db-pass). */
+  readonly key: string | null;
+  readonly synchronous: 'NORMAL' | 'FULL';
+}
+
+export class DatabaseOpenError extends Error {
+  override readonly name = 'DatabaseOpenError';
+}
+
+/**
+ * Opens the database file, applies the SQLCipher key and checks it by reading the schema:
+ * with a wrong key SQLCipher only fails on the first read, so we force one here.
+ */
+export function openDatabase(options: OpenOptions): Db {
+  const db = new Database(options.file);
+  try {
+    if (options.key !== null) {
+      db.pragma(`cipher='sqlcipher'`);
+      db.pragma('legacy=4');
+      db.pragma(`key='${options.key.replaceAll("'", "''")}'`);
+    }
+    db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('temp_store = MEMORY');
+    return db;
+  } catch (err) {
+    db.close();
+    const reason = (err as { code?: string }).code === 'SQLITE_NOTADB' ? 'wrong database key, or not a database' : (err as Error).message;
+    throw new DatabaseOpenError(`cannot open database ${options.file}: ${reason}`);
+  }
+}

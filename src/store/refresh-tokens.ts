@@ -1,0 +1,151 @@
+import type { StoreContext } from './context.js';
+import type { AuditStore } from './audit.js';
+import { bool, ConsumedError, type AuditEntry, type NewSession } from './types.js';
+import type { createSessionStore } from './sessions.js';
+
+export interface RefreshTokenRow {
+  id: string;
+  userId: string;
+  sessionId: string;
+  clientIdentifier: string;
+  familyId: string;
+  issuedAt: string;
+  expiresAt: string;
+  isRevoked: boolean;
+  usedAt: string | null;
+  replacedBy: string | null;
+  isOpenidToken: boolean;
+  scope: string;
+  authTime: number | null;
+  amr: string;
+}
+
+export interface NewRefreshToken {
+  id: string;
+  tokenSha256: string;
+  familyId: string;
+  /** The token this one replaces (rotation), if any. */
+  parentId?: string | null;
+  expiresAt: string;
+  isOpenidToken?: boolean;
+  scope?: string;
+  authTime?: number | null;
+  amr?: string;
+}
+
+interface RefreshDbRow {
+  id: string; user_id: string; session_id: string; client_identifier: string; token_sha256: string; family_id: string;
+  issued_at: string; expires_at: string; is_revoked: number; used_at: string | null; replaced_by: string | null;
+  is_openid_token: number; scope: string; auth_time: number | null; amr: string;
+}
+
+const toRefresh = (r: RefreshDbRow): RefreshTokenRow => ({
+  id: r.id, userId: r.user_id, sessionId: r.session_id, clientIdentifier: r.client_identifier, familyId: r.family_id,
+  issuedAt: r.issued_at, expiresAt: r.expires_at, isRevoked: bool(r.is_revoked), usedAt: r.used_at,
+  replacedBy: r.replaced_by, isOpenidToken: bool(r.is_openid_token), scope: r.scope, authTime: r.auth_time, amr: r.amr,
+});
+
+/** What presenting a refresh token found. Only `redeemed` may mint new tokens. */
+export type Redemption =
+  | { kind: 'redeemed'; token: RefreshTokenRow }
+  /** Already used (or revoked by rotation): possible theft. The caller decides on family revocation. */
+  | { kind: 'reused'; token: RefreshTokenRow }
+  /** Unknown, expired, revoked family, or issued to another client: indistinguishable to the caller's client. */
+  | { kind: 'invalid' };
+
+export interface PurgeOptions {
+  olderThan: Date;
+  purgeExpired: boolean;
+  purgeRevoked: boolean;
+}
+
+export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, sessions: ReturnType<typeof createSessionStore>) {
+  const familyRevoked = (familyId: string): boolean =>
+    ctx.sql('SELECT 1 FROM revoked_families WHERE family_id = ?').get(familyId) !== undefined;
+
+  return {
+    /**
+     * Records an issued access token's session and, optionally, its refresh token in ONE
+     * transaction (with the audit record). Refuses (ConsumedError) to extend a revoked family, so a
+     * successor minted while a reuse was being detected is never left alive.
+     */
+    async issueWithSession(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry): Promise<void> {
+      const now = ctx.now().toISOString();
+      ctx.db.transaction(() => {
+        if (refresh && familyRevoked(refresh.familyId)) throw new ConsumedError('refresh token family has been revoked');
+        sessions.insertSync({ ...session, familyId: refresh?.familyId ?? session.familyId ?? null });
+        if (refresh) {
+          ctx.sql(`INSERT INTO refresh_tokens (id, user_id, session_id, client_identifier, token_sha256, family_id, issued_at,
+            expires_at, is_openid_token, scope, auth_time, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+            refresh.id, session.userId, session.id, session.clientIdentifier, refresh.tokenSha256, refresh.familyId, now,
+            refresh.expiresAt, refresh.isOpenidToken ? 1 : 0, refresh.scope ?? '', refresh.authTime ?? null, refresh.amr ?? '');
+          if (refresh.parentId) ctx.sql('UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?').run(refresh.id, refresh.parentId);
+        }
+        if (entry) audit.appendSync(entry);
+      }).immediate();
+    },
+
+    /**
+     * Atomically spends a refresh token presented by `clientIdentifier`: of N concurrent calls with
+     * the same token exactly one gets `redeemed` (the UPDATE … WHERE used_at IS NULL is the lock).
+     */
+    async redeem(tokenSha256: string, clientIdentifier: string): Promise<Redemption> {
+      const now = ctx.now().toISOString();
+      return ctx.db.transaction((): Redemption => {
+        const r = ctx.sql('SELECT * FROM refresh_tokens WHERE token_sha256 = ?').get(tokenSha256) as RefreshDbRow | undefined;
+        // RFC 6749 §6: the token is bound to the client it was issued to.
+        if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
+        if (r.used_at !== null) return { kind: 'reused', token: toRefresh(r) };
+        if (bool(r.is_revoked) || r.expires_at <= now || familyRevoked(r.family_id)) return { kind: 'invalid' };
+        const { changes } = ctx.sql('UPDATE refresh_tokens SET used_at = ?, is_revoked = 1 WHERE id = ? AND used_at IS NULL')
+          .run(now, r.id);
+        if (changes === 0) return { kind: 'reused', token: toRefresh(r) };
+        return { kind: 'redeemed', token: toRefresh({ ...r, used_at: now, is_revoked: 1 }) };
+      }).immediate();
+    },
+
+    /** Revokes every refresh token and access-token session of a family (RFC 9700 §4.14.2). */
+    async revokeFamily(familyId: string, entry?: AuditEntry): Promise<void> {
+      const now = ctx.now().toISOString();
+      ctx.db.transaction(() => {
+        ctx.sql('INSERT OR IGNORE INTO revoked_families (family_id, revoked_at) VALUES (?, ?)').run(familyId, now);
+        ctx.sql('UPDATE refresh_tokens SET is_revoked = 1 WHERE family_id = ?').run(familyId);
+        ctx.sql('UPDATE sessions SET is_revoked = 1 WHERE family_id = ?').run(familyId);
+        if (entry) audit.appendSync(entry);
+      }).immediate();
+    },
+
+    async findByDigest(tokenSha256: string): Promise<RefreshTokenRow | null> {
+      const r = ctx.sql('SELECT * FROM refresh_tokens WHERE token_sha256 = ?').get(tokenSha256) as RefreshDbRow | undefined;
+      return r ? toRefresh(r) : null;
+    },
+
+    async get(id: string): Promise<RefreshTokenRow | null> {
+      const r = ctx.sql('SELECT * FROM refresh_tokens WHERE id = ?').get(id) as RefreshDbRow | undefined;
+      return r ? toRefresh(r) : null;
+    },
+
+    async list(options: { userId?: string; limit?: number; offset?: number } = {}): Promise<{ rows: RefreshTokenRow[]; total: number }> {
+      const where = options.userId ? 'WHERE user_id = @userId' : '';
+      const params = { userId: options.userId, limit: options.limit ?? 1000, offset: options.offset ?? 0 };
+      const total = (ctx.db.prepare(`SELECT count(*) AS n FROM refresh_tokens ${where}`).get(params) as { n: number }).n;
+      const rows = ctx.db.prepare(`SELECT * FROM refresh_tokens ${where} ORDER BY issued_at DESC LIMIT @limit OFFSET @offset`)
+        .all(params) as RefreshDbRow[];
+      return { rows: rows.map(toRefresh), total };
+    },
+
+    /** Deletes expired and/or revoked rows older than the cutoff (revoked rows regardless of expiry). */
+    async purge(o: PurgeOptions, entry?: AuditEntry): Promise<number> {
+      const cutoff = o.olderThan.toISOString();
+      return ctx.db.transaction(() => {
+        let n = 0;
+        if (o.purgeExpired) n += ctx.sql('DELETE FROM refresh_tokens WHERE expires_at < ?').run(cutoff).changes;
+        if (o.purgeRevoked) n += ctx.sql('DELETE FROM refresh_tokens WHERE is_revoked = 1 AND issued_at < ?').run(cutoff).changes;
+        if (entry) audit.appendSync(entry);
+        return n;
+      }).immediate();
+    },
+  };
+}
+
+export type RefreshTokenStore = ReturnType<typeof createRefreshTokenStore>;

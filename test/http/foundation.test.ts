@@ -1,0 +1,195 @@
+import { get } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRemoteJWKSet, importPKCS8, jwtVerify, SignJWT } from 'jose';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
+import { bearer, form, http, jsonBody } from '../helpers/http.js';
+import { createPasswordHasher } from '../../src/crypto/password.js';
+import { ADMIN_AUDIENCE } from '../../src/services/admin-tokens.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function adminLogin(username = ADMIN_USERNAME, password = ADMIN_PASSWORD) {
+  return http(`${server.adminUrl}/token`, form({ username, password, client_id: 'admin' }));
+}
+
+/** An auth-plane access token signed with the auth keyring's current key, read from the database. */
+async function authPlaneToken(userId: string, jti: string, extra: Record<string, unknown> = {}) {
+  const db = server.store();
+  const row = (await db.signingKeys.listPublished('auth')).find((k) => k.status === 'current');
+  if (!row) throw new Error('no auth key');
+  const key = await importPKCS8(row.privateKeyPem, row.alg);
+  const iat = Math.floor(Date.now() / 1000);
+  return new SignJWT({ iss: server.config.authDomain ? `http://${server.config.authDomain}` : '', sub: userId, jti, iat,
+    nbf: iat, exp: iat + 300, mad: 'auth', token_use: 'access', ...extra })
+    .setProtectedHeader({ alg: row.alg, kid: row.kid, typ: 'at+jwt' }).sign(key);
+}
+
+describe('info routes', () => {
+  it('answer ping and version on both planes', async () => {
+    expect((await http(`${server.authUrl}/ping`)).json).toEqual({ message: 'pong from auth' });
+    expect((await http(`${server.adminUrl}/ping`)).json).toEqual({ message: 'pong from admin' });
+    const v = await http(`${server.adminUrl}/version`);
+    expect(v.json.name).toBe('microauthd');
+    expect(v.json.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('set security headers and a request id on every response, errors included', async () => {
+    for (const url of [`${server.authUrl}/ping`, `${server.adminUrl}/nope`]) {
+      const r = await http(url);
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('x-request-id')).toMatch(/^[\w-]+$/);
+    }
+  });
+
+  it('answer unknown routes with 404 in the documented envelope', async () => {
+    const r = await http(`${server.adminUrl}/definitely-not-here`);
+    expect(r.status).toBe(404);
+    expect(r.json).toEqual({ success: false, message: 'Not found' });
+  });
+});
+
+describe('admin POST /token', () => {
+  it('issues an admin token for a MadAdmin user, with a session row and an audit record', async () => {
+    const r = await adminLogin();
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(Object.keys(r.json).sort()).toEqual(['access_token', 'aud', 'expires_in', 'id_token', 'jti', 'refresh_token', 'token_type']);
+    expect(r.json).toMatchObject({ token_type: 'bearer', refresh_token: null, id_token: null, aud: ADMIN_AUDIENCE });
+    const db = server.store();
+    expect((await db.sessions.get(r.json.jti))?.madUse).toBe('admin');
+    expect((await db.audit.list({ action: 'admin_token_issued' })).total).toBeGreaterThan(0);
+  });
+
+  it('refuses a wrong password, an unknown user and a non-MadAdmin user alike: 403 Invalid credentials', async () => {
+    const db = server.store();
+    const hasher = createPasswordHasher({ timeCost: 1, memoryCost: 1024, parallelism: 1, hashLength: 32, saltLength: 16, maxConcurrency: 2 });
+    await db.users.create({ id: crypto.randomUUID(), username: 'plainuser', email: 'p@example.com', passwordHash: await hasher.hash('plain-password') });
+    const answers = await Promise.all([
+      adminLogin(ADMIN_USERNAME, 'wrong-password'),
+      adminLogin('nobody-at-all', 'whatever-pass'),
+      adminLogin('plainuser', 'plain-password'),
+    ]);
+    for (const a of answers) {
+      expect(a.status).toBe(403);
+      expect(a.json).toEqual({ success: false, message: 'Invalid credentials' });
+    }
+  });
+
+  it('rejects bad input with 400 and the documented body, never 500', async () => {
+    const cases: [RequestInit, number][] = [
+      [form({ username: ADMIN_USERNAME, password: '', client_id: 'admin' }), 400],
+      [form({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD }), 400],
+      [jsonBody({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD, client_id: 'admin' }), 400],
+      [{ method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hello' }, 415],
+      [{ method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'username=a&username=b&password=x&client_id=c' }, 400],
+      [{ method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'x='.padEnd(70_000, 'a') }, 413],
+    ];
+    for (const [init, status] of cases) {
+      const r = await http(`${server.adminUrl}/token`, init);
+      expect(r.status, JSON.stringify(init.body).slice(0, 80)).toBe(status);
+      expect(r.json.success).toBe(false);
+      expect(typeof r.json.message).toBe('string');
+    }
+  });
+
+  it('answers malformed JSON on a JSON route with 400, not 500', async () => {
+    const { json } = await adminLogin();
+    const r = await http(`${server.adminUrl}/keys/auth/rotate`, bearer(json.access_token, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"broken":',
+    }));
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({ success: false, message: 'Malformed JSON body' });
+  });
+});
+
+describe('plane isolation', () => {
+  it('accepts an admin token on the admin plane and rejects it (401) on the auth plane', async () => {
+    const { json } = await adminLogin();
+    const ok = await http(`${server.adminUrl}/keys/auth`, bearer(json.access_token));
+    expect(ok.status).toBe(200);
+    expect(ok.json.map((k: { status: string }) => k.status).sort()).toEqual(['current', 'standby']);
+    const refused = await http(`${server.authUrl}/me`, bearer(json.access_token));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
+  it('accepts an auth-plane token on the auth plane and rejects it (401) on the admin plane', async () => {
+    const db = server.store();
+    const admin = await db.users.findByUsername(ADMIN_USERNAME);
+    const jti = 'a'.repeat(32);
+    await db.sessions.insert({ id: jti, userId: admin!.id, clientIdentifier: 'app', issuedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 300_000).toISOString(), madUse: 'auth', loginMethod: 'pwd' });
+    const token = await authPlaneToken(admin!.id, jti, { aud: ADMIN_AUDIENCE });
+    const me = await http(`${server.authUrl}/me`, bearer(token));
+    expect(me.status).toBe(200);
+    expect(me.json.sub).toBe(admin!.id);
+    expect((await http(`${server.adminUrl}/keys/auth`, bearer(token))).status).toBe(401);
+    // Revoking its session makes the same token worthless on the auth plane too.
+    await db.sessions.revoke(jti);
+    expect((await http(`${server.authUrl}/me`, bearer(token))).status).toBe(401);
+  });
+
+  it('refuses missing, malformed and tampered bearer tokens', async () => {
+    const { json } = await adminLogin();
+    const [h, p, s] = json.access_token.split('.');
+    const tampered = `${h}.${p.slice(0, -2)}${p.slice(-2) === 'AA' ? 'BB' : 'AA'}.${s}`;
+    for (const auth of ['', 'Bearer', 'Bearer not.a.jwt', `Basic ${json.access_token}`, `Bearer ${tampered}`]) {
+      const r = await http(`${server.adminUrl}/keys/admin`, { headers: auth ? { Authorization: auth } : {} });
+      expect(r.status, auth.slice(0, 20)).toBe(401);
+      expect(r.json.success).toBe(false);
+    }
+  });
+});
+
+describe('JWKS and discovery', () => {
+  it('/jwks.json verifies a token signed by the auth keyring (jose remote JWK set)', async () => {
+    const token = await authPlaneToken('some-user', 'b'.repeat(32));
+    const jwks = createRemoteJWKSet(new URL(`${server.authUrl}/jwks.json`));
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: `http://${server.config.authDomain}` });
+    expect(payload.sub).toBe('some-user');
+    expect(protectedHeader.kid).toBeTruthy();
+  });
+
+  it('/jwks.json answers 304 to a matching If-None-Match', async () => {
+    const first = await http(`${server.authUrl}/jwks.json`);
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    // Raw node:http: fetch() adds `Cache-Control: no-cache` to conditional requests (Fetch spec), which forbids a 304.
+    const status = await new Promise<number>((resolve, reject) => {
+      get(`${server.authUrl}/jwks.json`, { headers: { 'If-None-Match': etag! } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    expect(status).toBe(304);
+  });
+
+  it('publishes a discovery document whose issuer and jwks_uri match the configuration', async () => {
+    const r = await http(`${server.authUrl}/.well-known/openid-configuration`);
+    expect(r.status).toBe(200);
+    expect(r.json.issuer).toBe(`http://${server.config.authDomain}`);
+    expect(r.json.jwks_uri).toBe(`http://${server.config.authDomain}/jwks.json`);
+    expect(r.json.code_challenge_methods_supported ?? []).not.toContain('plain');
+  });
+
+  it('rotating the auth key via the admin plane publishes the new standby and keeps the old key', async () => {
+    const { json } = await adminLogin();
+    const before = (await http(`${server.authUrl}/jwks.json`)).json.keys.map((k: { kid: string }) => k.kid);
+    const rotated = await http(`${server.adminUrl}/keys/auth/rotate`, bearer(json.access_token, { method: 'POST' }));
+    expect(rotated.status).toBe(200);
+    const after = (await http(`${server.authUrl}/jwks.json`)).json.keys.map((k: { kid: string }) => k.kid);
+    expect(after).toEqual(expect.arrayContaining(before));
+    expect(after.length).toBe(before.length + 1);
+    const audit = await server.store().audit.list({ action: 'signing_key_rotated' });
+    expect(audit.total).toBe(1);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { constantTimeEqual, newJti, randomToken, sha256Digest } from '../../../src/crypto/secrets.js';
+import { newTotpSecret, totpCode, totpUri, verifyTotp } from '../../../src/crypto/totp.js';
+
+describe('secrets', () => {
+  it('random tokens carry 256 bits, base64url', () => {
+    const t = randomToken();
+    expect(t).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(randomToken()).not.toBe(t);
+    expect(newJti()).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('digests are base64url SHA-256', () => {
+    expect(sha256Digest('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+  });
+
+  it('compares in constant time, including different lengths', () => {
+    expect(constantTimeEqual('abc', 'abc')).toBe(true);
+    expect(constantTimeEqual('abc', 'abd')).toBe(false);
+    expect(constantTimeEqual('abc', 'abcd')).toBe(false);
+  });
+});
+
+describe('totp (RFC 6238)', () => {
+  // RFC 6238 Appendix B, SHA-1 seed "12345678901234567890"; the 6-digit code is the last 6 digits.
+  const rfcSecret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+  it('matches the RFC 6238 test vectors', () => {
+    expect(totpCode(rfcSecret, new Date(59_000))).toBe('287082');
+    expect(totpCode(rfcSecret, new Date(1111111109_000))).toBe('081804');
+    expect(totpCode(rfcSecret, new Date(1234567890_000))).toBe('005924');
+  });
+
+  it('accepts ±1 step of drift, refuses older codes and a replay of an accepted step', () => {
+    const now = new Date(1_700_000_000_000);
+    const secret = newTotpSecret();
+    const step = Math.floor(now.getTime() / 30_000);
+    expect(verifyTotp(secret, totpCode(secret, now), 0, now)).toBe(step);
+    expect(verifyTotp(secret, totpCode(secret, new Date(now.getTime() - 30_000)), 0, now)).toBe(step - 1);
+    expect(verifyTotp(secret, totpCode(secret, new Date(now.getTime() - 90_000)), 0, now)).toBeNull();
+    expect(verifyTotp(secret, totpCode(secret, now), step, now)).toBeNull();
+    expect(verifyTotp(secret, 'abcdef', 0, now)).toBeNull();
+  });
+
+  it('builds an otpauth URI with issuer and account', () => {
+    const uri = totpUri('Acme', 'alice', 'JBSWY3DPEHPK3PXP');
+    expect(uri.startsWith('otpauth://totp/')).toBe(true);
+    expect(uri).toContain('secret=JBSWY3DPEHPK3PXP');
+    expect(uri).toContain('issuer=Acme');
+  });
+});

@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AlreadyExistsError, bundledMigrations, createStore, DatabaseOpenError, DatabaseTooNewError, MAD_ADMIN_ROLE_ID,
+  migrate, openDatabase, schemaVersion, type Db, type Store,
+} from '../../../src/store/index.js';
+import { generateSigningKey } from '../../../src/crypto/keys/generate.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const KEY = 'test-key-0123456789';
+let dir: string;
+let cleanup: () => void;
+let file: string;
+let db: Db;
+let store: Store;
+let clock: Date;
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  file = join(dir, 'store.db3');
+  db = openDatabase({ file, key: KEY, synchronous: 'NORMAL' });
+  migrate(db);
+  clock = new Date('2026-01-01T00:00:00Z');
+  store = createStore(db, () => clock);
+});
+
+afterEach(() => {
+  if (db.open) db.close();
+  cleanup();
+});
+
+const newUser = (username: string) => ({ id: crypto.randomUUID(), username, email: `${username}@example.com`, passwordHash: 'x' });
+
+describe('open and migrate', () => {
+  it('applies migrations once and records them; a second run applies nothing', () => {
+    expect(schemaVersion(db)).toBe(bundledMigrations().at(-1)?.num);
+    expect(migrate(db)).toEqual([]);
+  });
+
+  it('refuses a database newer than the code', () => {
+    db.prepare('INSERT INTO schema_migrations (num, name, applied_at) VALUES (9999, ?, ?)').run('future', 'now');
+    expect(() => migrate(db)).toThrow(DatabaseTooNewError);
+  });
+
+  it('seeds the protected MadAdmin role and admin scopes with the original ids', () => {
+    const role = db.prepare('SELECT name, is_protected FROM roles WHERE id = ?').get(MAD_ADMIN_ROLE_ID);
+    expect(role).toEqual({ name: 'MadAdmin', is_protected: 1 });
+    const scopes = db.prepare('SELECT name FROM scopes WHERE is_protected = 1 ORDER BY name').all();
+    expect(scopes.map((s) => (s as { name: string }).name)).toEqual([
+      'admin:deactivate_users', 'admin:list_users', 'admin:provision_users', 'admin:read_user', 'admin:reset_passwords']);
+  });
+
+  it('encrypts the file: no plaintext username or email, and a wrong or missing key does not open it', async () => {
+    await store.users.create(newUser('plaintext-probe'));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    const bytes = readFileSync(file);
+    expect(bytes.includes('plaintext-probe')).toBe(false);
+    expect(bytes.includes('SQLite format 3')).toBe(false);
+    expect(() => openDatabase({ file, key: 'wrong-key', synchronous: 'NORMAL' })).toThrow(DatabaseOpenError);
+    expect(() => openDatabase({ file, key: null, synchronous: 'NORMAL' })).toThrow(DatabaseOpenError);
+    const again = openDatabase({ file, key: KEY, synchronous: 'NORMAL' });
+    expect(await createStore(again).users.findByUsername('plaintext-probe')).not.toBeNull();
+    again.close();
+  });
+});
+
+describe('users', () => {
+  it('creates, finds and refuses a duplicate username', async () => {
+    const u = await store.users.create(newUser('alice'));
+    expect(u).toMatchObject({ username: 'alice', isActive: true, failedLogins: 0, lockoutUntil: null });
+    expect((await store.users.getById(u.id))?.email).toBe('alice@example.com');
+    await expect(store.users.create(newUser('alice'))).rejects.toBeInstanceOf(AlreadyExistsError);
+  });
+
+  it('assigns roles at creation, idempotently, and reports them', async () => {
+    const u = await store.users.create(newUser('bob'), undefined, [MAD_ADMIN_ROLE_ID, MAD_ADMIN_ROLE_ID]);
+    expect(await store.users.hasRole(u.id, MAD_ADMIN_ROLE_ID)).toBe(true);
+    expect((await store.users.claimsOf(u.id)).roles).toEqual([{ id: MAD_ADMIN_ROLE_ID, name: 'MadAdmin' }]);
+  });
+
+  it('counts failures within the window and locks at the threshold, auditing the lock', async () => {
+    const u = await store.users.create(newUser('carol'));
+    const policy = { windowSeconds: 300, maxFailures: 3, lockoutSeconds: 600 };
+    const lockAudit = { actorId: u.id, action: 'account_locked' };
+    expect(await store.users.recordFailedLogin(u.id, policy, lockAudit)).toEqual({ locked: false });
+    expect(await store.users.recordFailedLogin(u.id, policy, lockAudit)).toEqual({ locked: false });
+    expect(await store.users.recordFailedLogin(u.id, policy, lockAudit)).toEqual({ locked: true });
+    expect((await store.users.getById(u.id))?.lockoutUntil).toBe('2026-01-01T00:10:00.000Z');
+    expect((await store.audit.list({ action: 'account_locked' })).total).toBe(1);
+  });
+
+  it('restarts the failure count after the window', async () => {
+    const u = await store.users.create(newUser('dave'));
+    const policy = { windowSeconds: 60, maxFailures: 2, lockoutSeconds: 600 };
+    await store.users.recordFailedLogin(u.id, policy);
+    clock = new Date(clock.getTime() + 120_000);
+    expect(await store.users.recordFailedLogin(u.id, policy)).toEqual({ locked: false });
+    expect((await store.users.getById(u.id))?.failedLogins).toBe(1);
+  });
+});
+
+describe('sessions', () => {
+  it('is active until revoked, and only on its own plane', async () => {
+    const u = await store.users.create(newUser('erin'));
+    await store.sessions.insert({ id: 'jti-1', userId: u.id, clientIdentifier: 'app', issuedAt: clock.toISOString(),
+      expiresAt: clock.toISOString(), madUse: 'admin', loginMethod: 'pwd' });
+    expect(await store.sessions.isActive('jti-1', u.id, 'admin')).toBe(true);
+    expect(await store.sessions.isActive('jti-1', u.id, 'auth')).toBe(false);
+    expect(await store.sessions.isActive('jti-1', 'someone-else', 'admin')).toBe(false);
+    expect(await store.sessions.revoke('jti-1')).toBe(true);
+    expect(await store.sessions.revoke('jti-1')).toBe(false);
+    expect(await store.sessions.isActive('jti-1', u.id, 'admin')).toBe(false);
+  });
+});
+
+describe('audit chain', () => {
+  it('verifies an untouched chain and detects an edited row', async () => {
+    for (let i = 0; i < 5; i++) await store.audit.append({ actorId: 'tester', action: `action-${i}` });
+    expect(await store.audit.verify()).toEqual({ ok: true, checked: 5, brokenAt: null });
+    db.prepare("UPDATE audit_logs SET target = 'forged' WHERE action = 'action-2'").run();
+    const result = await store.audit.verify();
+    expect(result.ok).toBe(false);
+    expect(result.brokenAt).toBe(3);
+  });
+
+  it('detects a deleted row', async () => {
+    for (let i = 0; i < 4; i++) await store.audit.append({ actorId: 'tester', action: `a${i}` });
+    db.prepare("DELETE FROM audit_logs WHERE action = 'a1'").run();
+    expect((await store.audit.verify()).ok).toBe(false);
+  });
+
+  it('stays verifiable from the first kept record after a retention purge', async () => {
+    for (let i = 0; i < 3; i++) await store.audit.append({ actorId: 'tester', action: `old-${i}` });
+    clock = new Date(clock.getTime() + 10 * 86400_000);
+    for (let i = 0; i < 2; i++) await store.audit.append({ actorId: 'tester', action: `new-${i}` });
+    const purged = await store.audit.purgeOlderThan(new Date(clock.getTime() - 86400_000), { actorId: 't', action: 'audit_purged' });
+    expect(purged).toBe(3);
+    expect(await store.audit.verify()).toEqual({ ok: true, checked: 3, brokenAt: null });
+    // Removing the first kept record afterwards is still detected.
+    db.prepare("DELETE FROM audit_logs WHERE action = 'new-0'").run();
+    expect((await store.audit.verify()).ok).toBe(false);
+  });
+});
+
+describe('signing keys', () => {
+  it('initializes once, rotates standby to current and keeps the retired key published until its window ends', async () => {
+    const [a, b, c] = await Promise.all([generateSigningKey('ES256'), generateSigningKey('ES256'), generateSigningKey('ES256')]);
+    expect(await store.signingKeys.initialize('auth', a, b)).toBe(true);
+    expect(await store.signingKeys.initialize('auth', c, c)).toBe(false);
+    await store.signingKeys.rotate('auth', c, new Date(clock.getTime() + 3600_000));
+    const published = await store.signingKeys.listPublished('auth');
+    expect(Object.fromEntries(published.map((k) => [k.kid, k.status]))).toEqual({ [a.kid]: 'retired', [b.kid]: 'current', [c.kid]: 'standby' });
+    expect(await store.signingKeys.listPublished('admin')).toEqual([]);
+    clock = new Date(clock.getTime() + 2 * 3600_000);
+    expect((await store.signingKeys.listPublished('auth')).map((k) => k.kid).sort()).toEqual([b.kid, c.kid].sort());
+  });
+});
