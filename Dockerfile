@@ -7,7 +7,7 @@ COPY src ./src
 COPY mad-cli ./mad-cli
 COPY dashboard ./dashboard
 COPY bindings/typescript ./bindings/typescript
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+RUN npm install --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \

@@ -1,0 +1,95 @@
+/**
+ * The HTTP core shared by AdminClient and AuthClient: Node's fetch only, no other dependency.
+ * Every non-2xx answer becomes a MadApiError carrying the status and the server's message.
+ */
+import { MadApiError } from './models.js';
+
+export interface TransportOptions {
+  baseUrl: string;
+  /** Bearer token sent with every request (admin token, or an auth-plane access token). */
+  token?: string | undefined;
+  /** Per-request timeout in milliseconds (default 30 s). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  userAgent?: string;
+}
+
+export type Body =
+  | { json: unknown }
+  | { form: Record<string, string | undefined> }
+  | undefined;
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: Body;
+  /** Extra headers (e.g. HTTP Basic client authentication). */
+  headers?: Record<string, string>;
+  /** Send no bearer token even if the transport has one. */
+  anonymous?: boolean;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export class Transport {
+  readonly baseUrl: string;
+  token: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly userAgent: string;
+
+  constructor(options: TransportOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.userAgent = options.userAgent ?? 'microauthd-ts-binding';
+  }
+
+  /** Sends a request and returns the parsed JSON body; throws MadApiError on non-2xx. */
+  async request<T>(spec: RequestSpec): Promise<T> {
+    return (await this.raw(spec)).body as T;
+  }
+
+  /** Like request(), but also returns status and headers (X-Total-Count, …). */
+  async raw(spec: RequestSpec): Promise<RawResponse> {
+    const url = new URL(this.baseUrl + spec.path);
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.userAgent, ...spec.headers };
+    if (this.token && !spec.anonymous && !headers.Authorization) headers.Authorization = `Bearer ${this.token}`;
+    let body: string | undefined;
+    if (spec.body && 'json' in spec.body) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(spec.body.json);
+    } else if (spec.body && 'form' in spec.body) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      const form = new URLSearchParams();
+      for (const [k, v] of Object.entries(spec.body.form)) if (v !== undefined) form.set(k, v);
+      body = form.toString();
+    }
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { method: spec.method, headers, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'manual', ...(body !== undefined ? { body } : {}) });
+    } catch (err) {
+      throw new MadApiError(0, `cannot reach ${this.baseUrl}: ${(err as Error).message}`, undefined);
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    if (text && (res.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    if (res.status >= 400) throw MadApiError.fromResponse(res.status, parsed);
+    return { status: res.status, headers: res.headers, body: text === '' ? undefined : parsed };
+  }
+}
+
+export const enc = encodeURIComponent;
