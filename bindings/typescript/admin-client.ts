@@ -57,8 +57,12 @@ export class AdminClient {
 
   // ---- end part A ----
 
+  // ---- part C: admin introspect and revoke of auth-plane tokens (written with the auth-plane work) ----
+
+  // ---- end part C ----
+
   // ---- part B: clients, secrets, redirect URIs, external IdPs, client scopes, feature flags,
-  //      sessions, refresh tokens, audit logs, introspect, revoke ----
+  //      sessions, refresh tokens, audit logs ----
 
   // ---- end part B ----
 }

@@ -78,7 +78,7 @@ export interface Page<T> {
 
 // ---- end part A ----
 
-// ---- models: clients, sessions, refresh tokens, audit, introspection (admin API part B) ----
+// ---- models: clients, sessions, refresh tokens, audit (admin API part B) ----
 
 // ---- end part B ----
 
