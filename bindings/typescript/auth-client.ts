@@ -39,4 +39,8 @@ export class AuthClient {
   // ---- token grants, introspection, revocation, self-service (auth plane issue) ----
 
   // ---- end auth plane ----
+
+  // ---- auth part A: scoped user administration (POST /user, /user/{id}/reset, /user/{id}/deactivate, GET /user/{id}, GET /users) ----
+
+  // ---- end auth part A ----
 }
