@@ -8,6 +8,6 @@ export default defineConfig({
     pool: 'forks',
     // 2-core machines: a couple of workers keeps argon2 and servers from starving each other.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    reporters: ['default'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
