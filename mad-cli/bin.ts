@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * mad — the microauthd command line. Talks to the admin API only, through bindings/typescript.
+ * Exit codes: 0 success, 1 API or connection failure, 2 usage error.
+ */
+import yargs from 'yargs';
+import { EXIT_USAGE } from './errors.js';
+import { keyCommands, pingCommand, tokenCommand, versionCommand } from './commands/misc.js';
+import { sessionCommands } from './commands/session.js';
+import { VERSION } from './version.js';
+
+export async function run(args: string[]): Promise<void> {
+  await yargs(args)
+    .scriptName('mad')
+    .usage('mad - microauthd CLI\n\nUsage: mad <command> <subcommand> [options]')
+    .option('admin-url', { type: 'string', describe: 'Admin API base URL (else MAD_ADMIN_URL, ~/.mad_url, http://localhost:9041)', global: true })
+    .option('admin-token', { type: 'string', describe: 'Admin bearer token (else MAD_ADMIN_TOKEN, ~/.mad_token)', global: true })
+    .option('json', { type: 'boolean', describe: 'Print one compact JSON document on stdout', global: true })
+    .option('format', { choices: ['table', 'json', 'csv'] as const, describe: 'Output format for lists', global: true })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print only the id of what was created or listed', global: true })
+    .option('config', { type: 'boolean', default: true, describe: 'Use ~/.mad_token and ~/.mad_url (--no-config: neither)', global: true })
+    .command(sessionCommands)
+    .command(pingCommand as never)
+    .command(versionCommand as never)
+    .command(keyCommands)
+    .command(tokenCommand as never)
+    .demandCommand(1, 'Pick a command (see mad --help).')
+    .strict()
+    .version(VERSION)
+    .help()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`${msg}\nRun 'mad --help' for usage.\n`);
+      process.exit(EXIT_USAGE);
+    })
+    .parseAsync();
+}
+
+await run(process.argv.slice(2));

@@ -1,0 +1,74 @@
+import { decodeJwt } from 'jose';
+import { command, group } from '../command.js';
+import { UsageError } from '../errors.js';
+import { ask, readStdin } from '../prompt.js';
+
+interface LoginArgs {
+  username?: string;
+  'password-stdin'?: boolean;
+  'client-id': string;
+}
+
+/** Credentials without a terminal: --username + --password-stdin, or MAD_ADMIN_USERNAME/MAD_ADMIN_PASSWORD. */
+async function credentials(argv: LoginArgs): Promise<{ username: string; password: string }> {
+  const tty = process.stdin.isTTY === true;
+  let username = argv.username || process.env.MAD_ADMIN_USERNAME || '';
+  if (!username && tty) username = await ask('Username: ');
+  let password = argv['password-stdin'] ? await readStdin() : process.env.MAD_ADMIN_PASSWORD || '';
+  if (!password && tty && !argv['password-stdin']) password = await ask('Password: ', true);
+  if (!username || !password) {
+    throw new UsageError('No credentials: pass --username and --password-stdin, set MAD_ADMIN_USERNAME and MAD_ADMIN_PASSWORD, or run on a terminal.');
+  }
+  return { username, password };
+}
+
+const login = command<LoginArgs>('login', 'Sign in as an administrator and store the token in ~/.mad_token',
+  (y) => y
+    .option('username', { type: 'string', describe: 'Admin username (else MAD_ADMIN_USERNAME, else prompt)' })
+    .option('password-stdin', { type: 'boolean', describe: 'Read the password from standard input' })
+    .option('client-id', { type: 'string', default: 'admin', describe: 'client_id sent with the login' }) as never,
+  async (argv, cli) => {
+    const { username, password } = await credentials(argv);
+    const client = cli.anonymousClient();
+    const res = await client.login(username, password, argv['client-id']);
+    cli.store.save(res.access_token, cli.adminUrl);
+    const sub = String(decodeJwt(res.access_token).sub ?? '');
+    cli.out.result({ success: true, sub, message: 'Login successful' },
+      () => `Logged in as ${sub}. Run \`mad session logout\` when finished.`);
+  });
+
+const logout = command('logout', 'Revoke the stored admin session on the server and delete ~/.mad_token', (y) => y as never,
+  async (_argv, cli) => {
+    const token = cli.store.readToken();
+    if (token) {
+      try {
+        const { jti } = decodeJwt(token);
+        const client = cli.client();
+        if (typeof jti === 'string') await client.transport.request({ method: 'DELETE', path: `/sessions/${encodeURIComponent(jti)}` });
+      } catch (err) {
+        cli.out.warn(`Could not revoke the session on the server: ${(err as Error).message}`);
+      }
+    }
+    cli.store.clearToken();
+    cli.out.message('Logged out. Token cache cleared.');
+  });
+
+const status = command('status', 'Show who the stored admin token belongs to (offline)', (y) => y as never,
+  async (argv, cli) => {
+    const token = argv['admin-token'] || process.env.MAD_ADMIN_TOKEN || cli.store.readToken();
+    if (!token) {
+      process.exitCode = 1;
+      return cli.out.asJson ? cli.out.json({ success: false, message: 'Not logged in.' }) : cli.out.line('Not logged in.');
+    }
+    const claims = decodeJwt(token);
+    const role = Array.isArray(claims.roles) && claims.roles.length ? String(claims.roles[0]) : '(none)';
+    const expiresAt = typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : '';
+    cli.out.result({ success: true, sub: claims.sub ?? '', role, expires_at: expiresAt, token_use: claims.token_use ?? '' }, () => [
+      `Logged in as: ${claims.sub ?? ''}`,
+      `Role:         ${role}`,
+      `Expires at:   ${expiresAt}`,
+      `Token use:    ${String(claims.token_use ?? '')}`,
+    ]);
+  });
+
+export const sessionCommands = group('session', 'Sign in and out of the admin API', [login, logout, status] as never[]);

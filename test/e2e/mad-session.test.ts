@@ -1,0 +1,92 @@
+import { statSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mad } from '../helpers/mad.js';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/tmp.js';
+
+let server: TestServer;
+const home = tempDir('mad-home-');
+beforeAll(async () => { server = await startTestServer(); });
+afterAll(async () => { await server?.close(); home.cleanup(); });
+
+const run = (args: string[], env: Record<string, string> = {}, stdin?: string) =>
+  mad(['--admin-url', server.adminUrl, ...args], { home: home.dir, env, ...(stdin !== undefined ? { stdin } : {}) });
+
+describe('mad session, ping, version, key, token', () => {
+  it('ping and version work without a token', async () => {
+    const ping = await run(['ping', '--json']);
+    expect(ping.code).toBe(0);
+    expect(ping.json).toEqual({ message: 'pong from admin' });
+    const version = await run(['version', '--json']);
+    expect(version.json.server.name).toBe('microauthd');
+  });
+
+  it('logs in without a terminal (--password-stdin), writes 0600 token files, prints one JSON document', async () => {
+    const r = await run(['session', 'login', '--username', ADMIN_USERNAME, '--password-stdin', '--json'], {}, `${ADMIN_PASSWORD}\n`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.json).toMatchObject({ success: true, message: 'Login successful' });
+    for (const f of ['.mad_token', '.mad_url']) expect(statSync(join(home.dir, f)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(home.dir, '.mad_url'), 'utf8').trim()).toBe(server.adminUrl);
+  });
+
+  it('logs in from MAD_ADMIN_USERNAME / MAD_ADMIN_PASSWORD', async () => {
+    const r = await run(['session', 'login'], { MAD_ADMIN_USERNAME: ADMIN_USERNAME, MAD_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Logged in as [0-9a-f-]{36}\./);
+  });
+
+  it('a wrong password exits 1 with the server message; missing credentials exit 2', async () => {
+    const bad = await run(['session', 'login', '--username', ADMIN_USERNAME, '--password-stdin'], {}, 'wrong\n');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Invalid credentials/);
+    const none = await run(['session', 'login', '--no-config']);
+    expect(none.code).toBe(2);
+  });
+
+  it('status decodes the stored token; key list/rotate use it', async () => {
+    await run(['session', 'login'], { MAD_ADMIN_USERNAME: ADMIN_USERNAME, MAD_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    const status = await run(['session', 'status', '--json']);
+    expect(status.json).toMatchObject({ success: true, role: 'MadAdmin', token_use: 'access' });
+    const keys = await run(['key', 'list', '--plane', 'admin', '--json']);
+    expect(keys.code).toBe(0);
+    expect(keys.json.map((k: { status: string }) => k.status).sort()).toEqual(['current', 'standby']);
+    const rotated = await run(['key', 'rotate', '--plane', 'admin', '-q']);
+    expect(rotated.stdout.trim()).toBe(keys.json.find((k: { status: string }) => k.status === 'standby').kid);
+    const csv = await run(['key', 'list', '--plane', 'admin', '--format', 'csv']);
+    expect(csv.stdout.split('\n')[0]).toBe('Kid,Alg,Status,Created,Published until');
+  });
+
+  it('token decodes a JWT offline', async () => {
+    const token = readFileSync(join(home.dir, '.mad_token'), 'utf8').trim();
+    const r = await run(['token', '--token', token, '--json']);
+    expect(r.json.payload.mad).toBe('admin');
+    expect((await run(['token', '--token', 'garbage'])).code).toBe(2);
+  });
+
+  it('usage errors exit 2; connection failures exit 1', async () => {
+    expect((await run(['no-such-command'])).code).toBe(2);
+    expect((await run(['key'])).code).toBe(2);
+    const down = await mad(['--admin-url', 'http://127.0.0.1:1', 'ping', '--json'], { home: home.dir });
+    expect(down.code).toBe(1);
+    expect(down.json.success).toBe(false);
+  });
+
+  it('MAD_ADMIN_TOKEN works without any file, and --no-config ignores the files', async () => {
+    const token = readFileSync(join(home.dir, '.mad_token'), 'utf8').trim();
+    const other = tempDir('mad-home-2-');
+    const r = await mad(['--admin-url', server.adminUrl, 'key', 'list', '--json'], { home: other.dir, env: { MAD_ADMIN_TOKEN: token } });
+    expect(r.code, r.stderr).toBe(0);
+    const noCfg = await run(['key', 'list', '--no-config']);
+    expect(noCfg.code).toBe(2);
+    other.cleanup();
+  });
+
+  it('logout clears ~/.mad_token', async () => {
+    const r = await run(['session', 'logout']);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(home.dir, '.mad_token'))).toBe(false);
+    expect((await run(['key', 'list'])).code).toBe(2);
+  });
+});
