@@ -30,6 +30,10 @@ export default tseslint.config(
   zone(['mad-cli/**', 'dashboard/**'], ['**/src/**', '../src/*', '../../src/*'], 'The CLI and the dashboard reach the server only through bindings/typescript.'),
   zone(['bindings/typescript/**'], ['**/src/**'], 'Bindings are standalone clients: no server imports.'),
   {
+    files: ['bench/**'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

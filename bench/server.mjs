@@ -1,0 +1,47 @@
+// Starts the real server (dist build) as a child process and measures its memory.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
+
+export function startServer(args, env = {}) {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    child.on('exit', (code) => reject(new Error(`server exited ${code}:\n${out}`)));
+    child.stdout.on('data', () => {
+      const m = /microauthd ready: auth (\S+)\s+admin (\S+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        child,
+        authUrl: m[1],
+        adminUrl: m[2],
+        startMs: Number(process.hrtime.bigint() - started) / 1e6,
+        output: () => out,
+        stop: () => new Promise((res) => { child.once('exit', () => res()); child.kill('SIGTERM'); }),
+      });
+    });
+  });
+}
+
+/** Resident and peak resident memory of a process, in MB (Linux /proc). */
+export function memory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/** Resets the peak-RSS counter (VmHWM) so each scenario reports its own peak (needs Linux ≥ 4.0). */
+export function resetPeak(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // not permitted: peaks then accumulate over the run, which the report says
+  }
+}
