@@ -1,0 +1,299 @@
+"""The Python binding against a live microauthd: every method, success and error paths."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unittest
+import uuid
+
+from microauthd import AdminClient, AuthClient, MadApiError
+from microauthd.models import RoleDto
+
+from .server import ADMIN_PASSWORD, ADMIN_USER, LiveServer
+
+SERVER: LiveServer
+
+
+def setUpModule() -> None:
+    global SERVER
+    SERVER = LiveServer()
+
+
+def tearDownModule() -> None:
+    SERVER.stop()
+
+
+def uniq(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def oathtool(secret: str) -> str:
+    if shutil.which("oathtool") is None:
+        raise AssertionError("oathtool (Debian package oathtool) is required for the TOTP test")
+    return subprocess.check_output(["oathtool", "--totp", "-b", secret], text=True).strip()
+
+
+class BindingTest(unittest.TestCase):
+    admin: AdminClient
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.admin = AdminClient(SERVER.admin_url)
+        cls.admin.login(ADMIN_USER, ADMIN_PASSWORD)
+
+    def assertApiError(self, status: int, fn, *args, **kwargs) -> MadApiError:  # noqa: N802
+        with self.assertRaises(MadApiError) as ctx:
+            fn(*args, **kwargs)
+        self.assertEqual(ctx.exception.status, status, ctx.exception.message)
+        return ctx.exception
+
+    def new_client(self, scopes=()):  # a confidential client with a server-generated secret
+        client = self.admin.create_client(uniq("py-client-"), display_name="Python test", audience="py-api")
+        self.assertTrue(client.client_secret)
+        if scopes:
+            self.admin.assign_client_scopes(client.id, list(scopes))
+        return client
+
+
+class InfoAndKeys(BindingTest):
+    def test_ping_version_keys(self) -> None:
+        self.assertEqual(self.admin.ping()["message"], "pong from admin")
+        self.assertEqual(self.admin.version()["name"], "microauthd")
+        keys = self.admin.list_keys("auth")
+        self.assertEqual(sorted(k.status for k in keys), ["current", "standby"])
+        rotated = self.admin.rotate_keys("admin")
+        self.assertIn("retired", [k.status for k in rotated])
+        self.assertApiError(404, self.admin.list_keys, "nope")
+
+    def test_errors_carry_status_and_message(self) -> None:
+        anonymous = AdminClient(SERVER.admin_url)
+        err = self.assertApiError(401, anonymous.list_roles)
+        self.assertTrue(err.message)
+        self.assertApiError(403, AdminClient(SERVER.admin_url).login, ADMIN_USER, "wrong-password")
+        self.assertApiError(0, AdminClient("http://127.0.0.1:1").ping)
+
+
+class Users(BindingTest):
+    def test_user_lifecycle(self) -> None:
+        name = uniq("pyuser")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        self.assertEqual(user.username, name)
+        self.assertTrue(user.is_active)
+        self.assertEqual(self.admin.get_user(user.id).email, f"{name}@example.com")
+        self.assertEqual(self.admin.user_id_by_name(name), user.id)
+        page = self.admin.list_users(limit=1000)
+        self.assertIn(user.id, [u.id for u in page.items])
+        self.assertGreaterEqual(page.total, 2)
+        self.assertEqual(self.admin.update_user(user.id, email=f"new-{name}@example.com").email, f"new-{name}@example.com")
+        self.assertTrue(self.admin.verify_email(user.id).success)
+        self.assertTrue(self.admin.get_user(user.id).email_verified)
+        self.assertTrue(self.admin.deactivate_user(user.id).success)
+        self.assertIn(user.id, [u.id for u in self.admin.list_users(limit=1000, include_inactive=True).items])
+        self.assertTrue(self.admin.activate_user(user.id).success)
+        self.assertApiError(400, self.admin.activate_user, user.id)
+        self.assertTrue(self.admin.set_lockout(user.id, "2999-01-01T00:00:00Z").success)
+        self.assertIsNotNone(self.admin.get_user(user.id).lockout_until)
+        self.assertTrue(self.admin.set_lockout(user.id, None).success)
+        self.assertIsNone(self.admin.get_user(user.id).lockout_until)
+        self.assertTrue(self.admin.reset_password(user.id, "another-password-2").success)
+        self.assertApiError(400, self.admin.create_user, name, "dup@example.com", "user-password-1")
+        self.assertTrue(self.admin.delete_user(user.id).success)
+        self.assertApiError(404, self.admin.get_user, user.id)
+
+
+class RolesPermissionsScopes(BindingTest):
+    def test_roles_and_permissions(self) -> None:
+        user = self.admin.create_user(uniq("rp"), f"{uniq('rp')}@example.com", "user-password-1")
+        role = self.admin.create_role(uniq("role-"), "a role")
+        self.assertEqual(self.admin.update_role(role.id, description="changed").description, "changed")
+        self.assertIn(role.id, [r.id for r in self.admin.list_roles()])
+        self.assertEqual(self.admin.get_role(role.id).name, role.name)
+        self.assertEqual(self.admin.role_id_by_name(role.name), role.id)
+        perm = self.admin.create_permission(uniq("perm-"))
+        renamed = uniq("perm-renamed-")
+        self.assertEqual(self.admin.update_permission(perm.id, renamed).name, renamed)
+        self.assertIn(perm.id, [p.id for p in self.admin.list_permissions()])
+        self.assertEqual(self.admin.get_permission(perm.id).name, renamed)
+        self.assertEqual(self.admin.permission_id_by_name(renamed), perm.id)
+        self.assertApiError(400, self.admin.create_permission, renamed)
+        self.assertTrue(self.admin.assign_permission(role.id, perm.id).success)
+        self.assertEqual([p.id for p in self.admin.role_permissions(role.id)], [perm.id])
+        self.assertIn(perm.id, [p.id for p in self.admin.all_permission_dtos()])
+        self.assertEqual([p.id for p in self.admin.permission_dtos_of_role(role.id)], [perm.id])
+        self.assertFalse(self.admin.check_access(user.id, perm.id).allowed)
+        self.assertTrue(self.admin.assign_role(user.id, role.id).success)
+        self.assertTrue(self.admin.assign_role(user.id, role.id).success)  # idempotent
+        self.assertEqual(self.admin.role_ids_of_user(user.id), [role.id])
+        self.assertEqual([r.id for r in self.admin.user_roles(user.id)], [role.id])
+        self.assertIn(role.id, [r.id for r in self.admin.user_roles(user.id, all_roles=True)])
+        self.assertEqual([p.id for p in self.admin.user_permissions(user.id)], [perm.id])
+        self.assertTrue(self.admin.check_access(user.id, perm.id).allowed)
+        self.assertTrue(self.admin.replace_user_roles(user.id, []).success)
+        self.assertEqual(self.admin.user_roles(user.id), [])
+        self.admin.replace_user_roles(user.id, [RoleDto(id=role.id, name=role.name)])
+        self.assertTrue(self.admin.unassign_role(user.id, role.id).success)
+        self.assertTrue(self.admin.remove_permission(role.id, perm.id).success)
+        self.assertTrue(self.admin.delete_permission(perm.id).success)
+        self.assertTrue(self.admin.delete_role(role.id).success)
+        self.assertApiError(404, self.admin.get_role, role.id)
+        mad_admin = self.admin.role_id_by_name("MadAdmin")
+        self.assertApiError(400, self.admin.delete_role, mad_admin)
+
+    def test_scopes(self) -> None:
+        user = self.admin.create_user(uniq("sc"), f"{uniq('sc')}@example.com", "user-password-1")
+        scope = self.admin.create_scope(uniq("py.scope."), "desc")
+        self.assertEqual(scope.desc, "desc")
+        self.assertEqual(self.admin.update_scope(scope.id, desc="new").desc, "new")
+        self.assertIn(scope.id, [s.id for s in self.admin.list_scopes()])
+        self.assertEqual(self.admin.get_scope(scope.id).name, scope.name)
+        self.assertEqual(self.admin.scope_id_by_name(scope.name), scope.id)
+        self.assertTrue(self.admin.assign_user_scopes(user.id, [scope.id]).success)
+        self.assertEqual([s.id for s in self.admin.user_scopes(user.id)], [scope.id])
+        self.assertTrue(self.admin.remove_user_scope(user.id, scope.id).success)
+        self.assertTrue(self.admin.delete_scope(scope.id).success)
+        protected = self.admin.scope_id_by_name("admin:read_user")
+        self.assertApiError(400, self.admin.delete_scope, protected)
+
+
+class Clients(BindingTest):
+    def test_client_lifecycle(self) -> None:
+        client = self.new_client()
+        self.assertEqual(self.admin.get_client(client.id).client_id, client.client_id)
+        self.assertEqual(self.admin.client_id_by_name(client.client_id), client.id)
+        self.assertEqual(self.admin.update_client(client.id, display_name="Renamed").display_name, "Renamed")
+        self.assertIn(client.id, [c.id for c in self.admin.list_clients()])
+        new_secret = self.admin.change_client_secret(client.id).message
+        self.assertGreaterEqual(len(new_secret), 32)
+        uri = self.admin.add_redirect_uri(client.id, "https://app.example.com/cb")
+        self.assertEqual([u.redirect_uri for u in self.admin.list_redirect_uris(client.id)], ["https://app.example.com/cb"])
+        self.assertApiError(400, self.admin.add_redirect_uri, client.id, "http://evil.example.com/cb")
+        self.assertTrue(self.admin.delete_redirect_uri(uri.id).success)
+        idp = self.admin.add_idp(client.id, "google", "Google", "https://accounts.google.com", "ext-client")
+        self.assertEqual([i.id for i in self.admin.list_idps(client.id)], [idp.id])
+        self.assertEqual(self.admin.update_idp(client.id, idp.id, provider_key="google", display_name="G", issuer=idp.issuer,
+                                               client_identifier="ext-client", scopes="openid").display_name, "G")
+        self.assertTrue(self.admin.delete_idp(client.id, idp.id).success)
+        scope = self.admin.create_scope(uniq("py.client."))
+        self.assertTrue(self.admin.assign_client_scopes(client.id, [scope.id]).success)
+        self.assertEqual([s.id for s in self.admin.client_scopes(client.id)], [scope.id])
+        self.assertTrue(self.admin.remove_client_scope(client.id, scope.id).success)
+        self.assertTrue(self.admin.set_flag(client.id, "TOKEN_EXPIRATION", True).success)
+        self.assertTrue(self.admin.get_flag(client.client_id, "TOKEN_EXPIRATION"))
+        self.assertTrue(self.admin.set_flag_options(client.id, "TOKEN_EXPIRATION", "600").success)
+        self.assertEqual(self.admin.get_flag_options(client.id, "TOKEN_EXPIRATION"), "600")
+        self.assertApiError(400, self.admin.set_flag, client.id, "NOT_A_FLAG", True)
+        self.assertTrue(self.admin.delete_client(client.client_id).success)
+        self.assertApiError(404, self.admin.get_client, client.id)
+
+
+class Tokens(BindingTest):
+    def test_grants_introspection_revocation_sessions(self) -> None:
+        try:
+            openid_id = self.admin.scope_id_by_name("openid")
+        except MadApiError:
+            openid_id = self.admin.create_scope("openid", "OpenID Connect").id
+        name = uniq("tok")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        self.admin.assign_user_scopes(user.id, [openid_id])
+        client = self.new_client()
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        self.assertEqual(auth.ping()["message"], "pong from auth")
+        self.assertEqual(auth.version()["name"], "microauthd")
+        self.assertTrue(auth.jwks()["keys"])
+        self.assertTrue(auth.discovery()["token_endpoint"].endswith("/token"))
+
+        tokens = auth.password_grant(name, "user-password-1")
+        self.assertEqual(tokens.token_type.lower(), "bearer")
+        self.assertTrue(tokens.refresh_token)
+        self.assertEqual(auth.me()["sub"], user.id)
+        self.assertIn(user.id, auth.whoami()["message"])
+        self.assertEqual(auth.userinfo()["sub"], user.id)
+        self.assertEqual(len(auth.me_sessions()), 1)
+        self.assertEqual(len(auth.me_refresh_tokens()), 1)
+        self.assertTrue(auth.introspect(tokens.access_token)["active"])
+        self.assertEqual(auth.verify_token(tokens.access_token)["sub"], user.id)
+        self.assertEqual(auth.verify(tokens.access_token)["x-auth-sub"], user.id)
+        self.assertIn(tokens.jti, [s.id for s in self.admin.sessions_of_user(user.id)])
+        self.assertEqual(self.admin.get_session(tokens.jti).user_id, user.id)
+        self.assertGreaterEqual(self.admin.list_sessions().total, 1)
+        self.assertTrue(self.admin.introspect(tokens.access_token)["valid"])
+
+        refreshed = auth.refresh(tokens.refresh_token)
+        self.assertNotEqual(refreshed.refresh_token, tokens.refresh_token)
+        err = self.assertApiError(400, auth.refresh, tokens.refresh_token)  # reuse revokes the family
+        self.assertEqual(err.error, "invalid_grant")
+        self.assertFalse(auth.introspect(refreshed.access_token)["active"])
+        rts = self.admin.refresh_tokens_of_user(user.id)
+        self.assertEqual(len(rts), 2)
+        self.assertEqual(self.admin.get_refresh_token(rts[0].id).user_id, user.id)
+        self.assertGreaterEqual(self.admin.list_refresh_tokens().total, 2)
+
+        again = auth.password_grant(name, "user-password-1")
+        self.assertTrue(auth.revoke(again.access_token).success)
+        self.assertFalse(auth.introspect(again.access_token)["active"])
+        third = auth.password_grant(name, "user-password-1")
+        self.assertEqual(self.admin.revoke_session(third.jti).status, "revoked")
+        fourth = auth.password_grant(name, "user-password-1")
+        self.assertTrue(self.admin.revoke(fourth.access_token).success)
+        fifth = auth.password_grant(name, "user-password-1")
+        self.assertTrue(auth.logout().success)
+        self.assertFalse(auth.introspect(fifth.access_token)["active"])
+        auth.password_grant(name, "user-password-1")
+        self.assertTrue(auth.logout_all().success)
+        self.assertTrue(self.admin.purge_sessions(0, purge_expired=True, purge_revoked=True).success)
+        self.assertTrue(self.admin.purge_refresh_tokens(0, purge_expired=True, purge_revoked=True).success)
+
+        machine = AuthClient(SERVER.auth_url, client.client_id, client.client_secret, use_basic=False)
+        cc = machine.client_credentials()
+        self.assertIsNone(cc.refresh_token)
+        self.assertTrue(machine.oidc_token().access_token)
+        self.assertApiError(401, AuthClient(SERVER.auth_url, client.client_id, "wrong-secret").client_credentials)
+        self.assertApiError(400, auth.password_grant, name, "wrong-password")
+
+    def test_totp_enrolment_and_login(self) -> None:
+        name = uniq("otp")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        self.admin.set_flag(client.id, "ENABLE_TOTP", True)
+        enrol = self.admin.generate_totp(user.id, client.id)
+        self.assertTrue(enrol.otpauth_uri.startswith("otpauth://totp/"))
+        self.assertIn("<svg", enrol.qr_svg)
+        secret = enrol.otpauth_uri.split("secret=")[1].split("&")[0]
+        self.assertApiError(400, self.admin.verify_totp, user.id, client.id, "000000")
+        self.assertTrue(self.admin.verify_totp(user.id, client.id, oathtool(secret)).success)
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        self.assertApiError(400, auth.password_grant, name, "user-password-1")
+        self.assertTrue(self.admin.disable_totp(user.id, client.id).success)
+        self.assertTrue(auth.password_grant(name, "user-password-1").access_token)
+
+    def test_scoped_user_routes(self) -> None:
+        name = uniq("ops")
+        operator = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        scope_ids = [self.admin.scope_id_by_name(s) for s in
+                     ("admin:provision_users", "admin:reset_passwords", "admin:deactivate_users", "admin:read_user", "admin:list_users")]
+        self.admin.assign_user_scopes(operator.id, scope_ids)
+        client = self.new_client()
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        auth.password_grant(name, "user-password-1")
+        created = auth.provision_user(uniq("prov"), f"{uniq('prov')}@example.com", "user-password-1")
+        self.assertEqual(auth.read_user(created.id).id, created.id)
+        self.assertIn(created.id, [u.id for u in auth.list_users()])
+        self.assertTrue(auth.reset_user_password(created.id, "new-password-3").success)
+        self.assertTrue(auth.deactivate_user(created.id).success)
+        self.assertFalse(self.admin.get_user(created.id).is_active)
+
+
+class AuditLog(BindingTest):
+    def test_audit(self) -> None:
+        self.admin.create_role(uniq("audited-"))
+        logs = self.admin.list_audit_logs(limit=10)
+        self.assertTrue(logs)
+        self.assertEqual(self.admin.get_audit_log(logs[0].id).id, logs[0].id)
+        self.assertTrue(self.admin.list_audit_logs(action="role_created"))
+        self.assertTrue(self.admin.verify_audit_chain()["ok"])
+        self.assertTrue(self.admin.purge_audit_logs(3650).success)
+        self.assertApiError(400, self.admin.purge_audit_logs, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
