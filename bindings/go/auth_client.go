@@ -1,0 +1,167 @@
+package microauthd
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// AuthClient covers every route of the AUTH plane (default http://127.0.0.1:9040). ClientID/ClientSecret
+// authenticate the client (HTTP Basic unless UseForm); the bearer token is kept after each grant.
+type AuthClient struct {
+	t            *transport
+	ClientID     string
+	ClientSecret string
+	UseForm      bool
+}
+
+func NewAuthClient(baseURL, clientID, clientSecret string) *AuthClient {
+	return &AuthClient{t: newTransport(baseURL, ""), ClientID: clientID, ClientSecret: clientSecret}
+}
+
+func (c *AuthClient) Token() string      { return c.t.token }
+func (c *AuthClient) SetToken(tok string) { c.t.token = tok }
+
+// clientRequest adds client authentication to a form request.
+func (c *AuthClient) clientRequest(path string, form url.Values) request {
+	r := request{method: "POST", path: path, form: form, anonymous: true}
+	if c.ClientID == "" {
+		return r
+	}
+	if c.UseForm {
+		form.Set("client_id", c.ClientID)
+		form.Set("client_secret", c.ClientSecret)
+	} else {
+		r.headers = map[string]string{"Authorization": basicAuth(c.ClientID, c.ClientSecret)}
+	}
+	return r
+}
+
+func (c *AuthClient) grant(ctx context.Context, path string, form url.Values) (TokenResponse, error) {
+	res, err := call[TokenResponse](ctx, c.t, c.clientRequest(path, form))
+	if err == nil {
+		c.t.token = res.AccessToken
+	}
+	return res, err
+}
+
+func setIf(v url.Values, k, val string) url.Values {
+	if val != "" {
+		v.Set(k, val)
+	}
+	return v
+}
+
+// ---- info ----
+
+func (c *AuthClient) Ping(ctx context.Context) (map[string]string, error) {
+	return call[map[string]string](ctx, c.t, request{method: "GET", path: "/ping", anonymous: true})
+}
+
+func (c *AuthClient) Version(ctx context.Context) (map[string]string, error) {
+	return call[map[string]string](ctx, c.t, request{method: "GET", path: "/version", anonymous: true})
+}
+
+func (c *AuthClient) JWKS(ctx context.Context) (JWKS, error) {
+	return call[JWKS](ctx, c.t, request{method: "GET", path: "/jwks.json", anonymous: true})
+}
+
+func (c *AuthClient) Discovery(ctx context.Context) (map[string]interface{}, error) {
+	return call[map[string]interface{}](ctx, c.t, request{method: "GET", path: "/.well-known/openid-configuration", anonymous: true})
+}
+
+// ---- grants ----
+
+func (c *AuthClient) PasswordGrant(ctx context.Context, username, password, totpCode string) (TokenResponse, error) {
+	return c.grant(ctx, "/token", setIf(url.Values{"grant_type": {"password"}, "username": {username}, "password": {password}}, "totp_code", totpCode))
+}
+
+func (c *AuthClient) Refresh(ctx context.Context, refreshToken string) (TokenResponse, error) {
+	return c.grant(ctx, "/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}})
+}
+
+func (c *AuthClient) ClientCredentials(ctx context.Context, scope string) (TokenResponse, error) {
+	return c.grant(ctx, "/token", setIf(url.Values{"grant_type": {"client_credentials"}}, "scope", scope))
+}
+
+func (c *AuthClient) OidcToken(ctx context.Context, scope string) (TokenResponse, error) {
+	return c.grant(ctx, "/oidc/token", setIf(url.Values{"grant_type": {"client_credentials"}}, "scope", scope))
+}
+
+// ---- introspection and revocation ----
+
+func (c *AuthClient) Introspect(ctx context.Context, token, hint string) (map[string]interface{}, error) {
+	return call[map[string]interface{}](ctx, c.t, c.clientRequest("/introspect", setIf(url.Values{"token": {token}}, "token_type_hint", hint)))
+}
+
+func (c *AuthClient) Revoke(ctx context.Context, token, hint string) (MessageResponse, error) {
+	return call[MessageResponse](ctx, c.t, c.clientRequest("/revoke", setIf(url.Values{"token": {token}}, "token_type_hint", hint)))
+}
+
+// Verify calls GET /verify (forward-auth) and returns the X-Auth-* identity headers.
+func (c *AuthClient) Verify(ctx context.Context, token, scope, role string) (http.Header, error) {
+	q := setIf(setIf(url.Values{}, "scope", scope), "role", role)
+	h, err := c.t.do(ctx, request{method: "GET", path: "/verify", query: q, headers: map[string]string{"Authorization": "Bearer " + token}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := http.Header{}
+	for k, v := range h {
+		if len(k) > 7 && http.CanonicalHeaderKey(k)[:7] == "X-Auth-" {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// ---- self-service (bearer) ----
+
+func (c *AuthClient) Userinfo(ctx context.Context) (map[string]interface{}, error) {
+	return call[map[string]interface{}](ctx, c.t, request{method: "GET", path: "/userinfo"})
+}
+
+func (c *AuthClient) Me(ctx context.Context) (map[string]interface{}, error) {
+	return call[map[string]interface{}](ctx, c.t, request{method: "GET", path: "/me"})
+}
+
+func (c *AuthClient) MeSessions(ctx context.Context) ([]SessionResponse, error) {
+	return call[[]SessionResponse](ctx, c.t, request{method: "GET", path: "/me/sessions"})
+}
+
+func (c *AuthClient) MeRefreshTokens(ctx context.Context) ([]RefreshTokenResponse, error) {
+	return call[[]RefreshTokenResponse](ctx, c.t, request{method: "GET", path: "/me/refresh-tokens"})
+}
+
+func (c *AuthClient) Whoami(ctx context.Context) (map[string]string, error) {
+	return call[map[string]string](ctx, c.t, request{method: "GET", path: "/whoami"})
+}
+
+func (c *AuthClient) Logout(ctx context.Context) (MessageResponse, error) {
+	return call[MessageResponse](ctx, c.t, request{method: "POST", path: "/logout"})
+}
+
+func (c *AuthClient) LogoutAll(ctx context.Context) (MessageResponse, error) {
+	return call[MessageResponse](ctx, c.t, request{method: "POST", path: "/logout-all"})
+}
+
+// ---- scoped user administration (bearer with admin:* scopes) ----
+
+func (c *AuthClient) ProvisionUser(ctx context.Context, username, email, password string) (UserObject, error) {
+	return call[UserObject](ctx, c.t, request{method: "POST", path: "/user", json: map[string]string{"username": username, "email": email, "password": password}})
+}
+
+func (c *AuthClient) ResetUserPassword(ctx context.Context, id, newPassword string) (MessageResponse, error) {
+	return call[MessageResponse](ctx, c.t, request{method: "POST", path: "/user/" + esc(id) + "/reset", json: map[string]string{"new_password": newPassword}})
+}
+
+func (c *AuthClient) DeactivateUser(ctx context.Context, id string) (MessageResponse, error) {
+	return call[MessageResponse](ctx, c.t, request{method: "POST", path: "/user/" + esc(id) + "/deactivate"})
+}
+
+func (c *AuthClient) ReadUser(ctx context.Context, id string) (UserObject, error) {
+	return call[UserObject](ctx, c.t, request{method: "GET", path: "/user/" + esc(id)})
+}
+
+func (c *AuthClient) ListUsers(ctx context.Context) ([]UserObject, error) {
+	return call[[]UserObject](ctx, c.t, request{method: "GET", path: "/users"})
+}

@@ -1,0 +1,3 @@
+module github.com/microauthd/microauthd/bindings/go
+
+go 1.19

@@ -1,0 +1,135 @@
+// Package microauthd is a client for both planes of microauthd (standard library only).
+package microauthd
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// APIError is any failed call: Status is the HTTP status (0 = no connection), Message the server's words,
+// Code the OAuth error code (invalid_grant, …) on auth-plane OAuth errors.
+type APIError struct {
+	Status  int
+	Message string
+	Code    string
+	Body    []byte
+}
+
+func (e *APIError) Error() string { return fmt.Sprintf("%s (HTTP %d)", e.Message, e.Status) }
+
+type transport struct {
+	baseURL string
+	token   string
+	http    *http.Client
+}
+
+func newTransport(baseURL, token string) *transport {
+	return &transport{baseURL: strings.TrimRight(baseURL, "/"), token: token, http: &http.Client{Timeout: 30 * time.Second}}
+}
+
+type request struct {
+	method    string
+	path      string
+	query     url.Values
+	json      interface{}
+	sendJSON  bool
+	form      url.Values
+	headers   map[string]string
+	anonymous bool
+}
+
+// do sends the request and decodes a JSON answer into out (when non-nil); it returns the response headers.
+func (t *transport) do(ctx context.Context, r request, out interface{}) (http.Header, error) {
+	u := t.baseURL + r.path
+	if len(r.query) > 0 {
+		u += "?" + r.query.Encode()
+	}
+	var body io.Reader
+	contentType := ""
+	if r.json != nil || r.sendJSON {
+		b, err := json.Marshal(r.json)
+		if err != nil {
+			return nil, err
+		}
+		body, contentType = bytes.NewReader(b), "application/json"
+	} else if r.form != nil {
+		body, contentType = strings.NewReader(r.form.Encode()), "application/x-www-form-urlencoded"
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "microauthd-go")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range r.headers {
+		req.Header.Set(k, v)
+	}
+	if t.token != "" && !r.anonymous && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+t.token)
+	}
+	res, err := t.http.Do(req)
+	if err != nil {
+		return nil, &APIError{Status: 0, Message: fmt.Sprintf("cannot reach %s: %v", t.baseURL, err)}
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode >= 400 {
+		return res.Header, toAPIError(res.StatusCode, raw)
+	}
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return res.Header, fmt.Errorf("decoding %s %s: %w", r.method, r.path, err)
+		}
+	}
+	return res.Header, nil
+}
+
+func toAPIError(status int, raw []byte) *APIError {
+	var body struct {
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+		Message          string `json:"message"`
+	}
+	e := &APIError{Status: status, Body: raw, Message: fmt.Sprintf("HTTP %d", status)}
+	if json.Unmarshal(raw, &body) == nil {
+		switch {
+		case body.Error != "":
+			e.Code, e.Message = body.Error, body.Error
+			if body.ErrorDescription != "" {
+				e.Message = body.ErrorDescription
+			}
+		case body.Message != "":
+			e.Message = body.Message
+		}
+	}
+	return e
+}
+
+func totalCount(h http.Header, fallback int) int {
+	if n, err := strconv.Atoi(h.Get("X-Total-Count")); err == nil {
+		return n
+	}
+	return fallback
+}
+
+// basicAuth encodes client credentials as RFC 6749 §2.3.1 requires (form-urlencoded, then base64).
+func basicAuth(id, secret string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
+}
+
+func esc(s string) string { return url.PathEscape(s) }
