@@ -71,12 +71,15 @@ func uniq(prefix string) string {
 	return fmt.Sprintf("%s%d%d", prefix, time.Now().UnixNano()%1e9, counter)
 }
 
-func must[T any](t *testing.T, v T, err error) T {
-	t.Helper()
-	if err != nil {
-		t.Fatalf("unexpected error: %v", err)
+// must(f())(t) fails the test on an error and returns the value.
+func must[T any](v T, err error) func(*testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return v
 	}
-	return v
 }
 
 func wantStatus(t *testing.T, status int, err error) {
@@ -90,22 +93,22 @@ func wantStatus(t *testing.T, status int, err error) {
 func admin(t *testing.T) (*AdminClient, context.Context) {
 	ctx := context.Background()
 	c := NewAdminClient(adminURL, "")
-	must(t, c.Login(ctx, adminUser, adminPassword, ""))
+	must(c.Login(ctx, adminUser, adminPassword, ""))(t)
 	return c, ctx
 }
 
 func TestInfoKeysAndErrors(t *testing.T) {
 	c, ctx := admin(t)
-	if p := must(t, c.Ping(ctx)); p["message"] != "pong from admin" {
+	if p := must(c.Ping(ctx))(t); p["message"] != "pong from admin" {
 		t.Fatal(p)
 	}
-	if v := must(t, c.Version(ctx)); v["name"] != "microauthd" {
+	if v := must(c.Version(ctx))(t); v["name"] != "microauthd" {
 		t.Fatal(v)
 	}
-	if keys := must(t, c.ListKeys(ctx, "auth")); len(keys) != 2 {
+	if keys := must(c.ListKeys(ctx, "auth"))(t); len(keys) != 2 {
 		t.Fatal(keys)
 	}
-	if keys := must(t, c.RotateKeys(ctx, "admin")); len(keys) != 3 {
+	if keys := must(c.RotateKeys(ctx, "admin"))(t); len(keys) != 3 {
 		t.Fatal(keys)
 	}
 	_, err := NewAdminClient(adminURL, "").ListRoles(ctx)
@@ -119,201 +122,201 @@ func TestInfoKeysAndErrors(t *testing.T) {
 func TestUsersRolesPermissionsScopes(t *testing.T) {
 	c, ctx := admin(t)
 	name := uniq("gouser")
-	u := must(t, c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))
-	if must(t, c.GetUser(ctx, u.ID)).Username != name || must(t, c.UserIDByName(ctx, name)) != u.ID {
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	if must(c.GetUser(ctx, u.ID))(t).Username != name || must(c.UserIDByName(ctx, name))(t) != u.ID {
 		t.Fatal("get/id-by-name")
 	}
-	if p := must(t, c.ListUsers(ctx, 1000, 0, false)); p.Total < 2 {
+	if p := must(c.ListUsers(ctx, 1000, 0, false))(t); p.Total < 2 {
 		t.Fatal(p.Total)
 	}
-	if must(t, c.UpdateUser(ctx, u.ID, map[string]interface{}{"email": "n-" + name + "@example.com"})).Email != "n-"+name+"@example.com" {
+	if must(c.UpdateUser(ctx, u.ID, map[string]interface{}{"email": "n-" + name + "@example.com"}))(t).Email != "n-"+name+"@example.com" {
 		t.Fatal("update")
 	}
-	must(t, c.VerifyEmail(ctx, u.ID))
-	must(t, c.DeactivateUser(ctx, u.ID))
-	must(t, c.ActivateUser(ctx, u.ID))
+	must(c.VerifyEmail(ctx, u.ID))(t)
+	must(c.DeactivateUser(ctx, u.ID))(t)
+	must(c.ActivateUser(ctx, u.ID))(t)
 	_, err := c.ActivateUser(ctx, u.ID)
 	wantStatus(t, 400, err)
 	until := "2999-01-01T00:00:00Z"
-	must(t, c.SetLockout(ctx, u.ID, &until))
-	must(t, c.SetLockout(ctx, u.ID, nil))
-	if must(t, c.GetUser(ctx, u.ID)).LockoutUntil != nil {
+	must(c.SetLockout(ctx, u.ID, &until))(t)
+	must(c.SetLockout(ctx, u.ID, nil))(t)
+	if must(c.GetUser(ctx, u.ID))(t).LockoutUntil != nil {
 		t.Fatal("lockout not cleared")
 	}
-	must(t, c.ResetPassword(ctx, u.ID, "another-password-2"))
+	must(c.ResetPassword(ctx, u.ID, "another-password-2"))(t)
 
-	role := must(t, c.CreateRole(ctx, uniq("gorole-"), "r"))
-	must(t, c.UpdateRole(ctx, role.ID, map[string]interface{}{"description": "changed"}))
-	if len(must(t, c.ListRoles(ctx))) == 0 || must(t, c.GetRole(ctx, role.ID)).Name != role.Name || must(t, c.RoleIDByName(ctx, role.Name)) != role.ID {
+	role := must(c.CreateRole(ctx, uniq("gorole-"), "r"))(t)
+	must(c.UpdateRole(ctx, role.ID, map[string]interface{}{"description": "changed"}))(t)
+	if len(must(c.ListRoles(ctx))(t)) == 0 || must(c.GetRole(ctx, role.ID))(t).Name != role.Name || must(c.RoleIDByName(ctx, role.Name))(t) != role.ID {
 		t.Fatal("roles")
 	}
-	perm := must(t, c.CreatePermission(ctx, uniq("goperm-")))
-	must(t, c.UpdatePermission(ctx, perm.ID, perm.Name+"-x"))
-	if must(t, c.GetPermission(ctx, perm.ID)).Name != perm.Name+"-x" || must(t, c.PermissionIDByName(ctx, perm.Name+"-x")) != perm.ID {
+	perm := must(c.CreatePermission(ctx, uniq("goperm-")))(t)
+	must(c.UpdatePermission(ctx, perm.ID, perm.Name+"-x"))(t)
+	if must(c.GetPermission(ctx, perm.ID))(t).Name != perm.Name+"-x" || must(c.PermissionIDByName(ctx, perm.Name+"-x"))(t) != perm.ID {
 		t.Fatal("permissions")
 	}
-	must(t, c.ListPermissions(ctx))
-	must(t, c.AssignPermission(ctx, role.ID, perm.ID))
-	if len(must(t, c.RolePermissions(ctx, role.ID))) != 1 || len(must(t, c.PermissionDtosOfRole(ctx, role.ID))) != 1 || len(must(t, c.AllPermissionDtos(ctx))) == 0 {
+	must(c.ListPermissions(ctx))(t)
+	must(c.AssignPermission(ctx, role.ID, perm.ID))(t)
+	if len(must(c.RolePermissions(ctx, role.ID))(t)) != 1 || len(must(c.PermissionDtosOfRole(ctx, role.ID))(t)) != 1 || len(must(c.AllPermissionDtos(ctx))(t)) == 0 {
 		t.Fatal("role permissions")
 	}
-	if must(t, c.CheckAccess(ctx, u.ID, perm.ID)).Allowed {
+	if must(c.CheckAccess(ctx, u.ID, perm.ID))(t).Allowed {
 		t.Fatal("access before role")
 	}
-	must(t, c.AssignRole(ctx, u.ID, role.ID))
-	must(t, c.AssignRole(ctx, u.ID, role.ID))
-	if ids := must(t, c.RoleIDsOfUser(ctx, u.ID)); len(ids) != 1 {
+	must(c.AssignRole(ctx, u.ID, role.ID))(t)
+	must(c.AssignRole(ctx, u.ID, role.ID))(t)
+	if ids := must(c.RoleIDsOfUser(ctx, u.ID))(t); len(ids) != 1 {
 		t.Fatal(ids)
 	}
-	if len(must(t, c.UserRoles(ctx, u.ID, false))) != 1 || len(must(t, c.UserRoles(ctx, u.ID, true))) < 2 || len(must(t, c.UserPermissions(ctx, u.ID))) != 1 {
+	if len(must(c.UserRoles(ctx, u.ID, false))(t)) != 1 || len(must(c.UserRoles(ctx, u.ID, true))(t)) < 2 || len(must(c.UserPermissions(ctx, u.ID))(t)) != 1 {
 		t.Fatal("user roles")
 	}
-	if !must(t, c.CheckAccess(ctx, u.ID, perm.ID)).Allowed {
+	if !must(c.CheckAccess(ctx, u.ID, perm.ID))(t).Allowed {
 		t.Fatal("access")
 	}
-	must(t, c.ReplaceUserRoles(ctx, u.ID, nil))
-	must(t, c.ReplaceUserRoles(ctx, u.ID, []RoleDto{{ID: role.ID, Name: role.Name}}))
-	must(t, c.UnassignRole(ctx, u.ID, role.ID))
-	must(t, c.RemovePermission(ctx, role.ID, perm.ID))
-	must(t, c.DeletePermission(ctx, perm.ID))
-	must(t, c.DeleteRole(ctx, role.ID))
+	must(c.ReplaceUserRoles(ctx, u.ID, nil))(t)
+	must(c.ReplaceUserRoles(ctx, u.ID, []RoleDto{{ID: role.ID, Name: role.Name}}))(t)
+	must(c.UnassignRole(ctx, u.ID, role.ID))(t)
+	must(c.RemovePermission(ctx, role.ID, perm.ID))(t)
+	must(c.DeletePermission(ctx, perm.ID))(t)
+	must(c.DeleteRole(ctx, role.ID))(t)
 
-	scope := must(t, c.CreateScope(ctx, uniq("go.scope."), "d"))
-	must(t, c.UpdateScope(ctx, scope.ID, map[string]interface{}{"desc": "new"}))
-	if must(t, c.GetScope(ctx, scope.ID)).Name != scope.Name || must(t, c.ScopeIDByName(ctx, scope.Name)) != scope.ID || len(must(t, c.ListScopes(ctx))) == 0 {
+	scope := must(c.CreateScope(ctx, uniq("go.scope."), "d"))(t)
+	must(c.UpdateScope(ctx, scope.ID, map[string]interface{}{"desc": "new"}))(t)
+	if must(c.GetScope(ctx, scope.ID))(t).Name != scope.Name || must(c.ScopeIDByName(ctx, scope.Name))(t) != scope.ID || len(must(c.ListScopes(ctx))(t)) == 0 {
 		t.Fatal("scopes")
 	}
-	must(t, c.AssignUserScopes(ctx, u.ID, []string{scope.ID}))
-	if len(must(t, c.UserScopes(ctx, u.ID))) != 1 {
+	must(c.AssignUserScopes(ctx, u.ID, []string{scope.ID}))(t)
+	if len(must(c.UserScopes(ctx, u.ID))(t)) != 1 {
 		t.Fatal("user scopes")
 	}
-	must(t, c.RemoveUserScope(ctx, u.ID, scope.ID))
-	must(t, c.DeleteScope(ctx, scope.ID))
-	must(t, c.DeleteUser(ctx, u.ID))
+	must(c.RemoveUserScope(ctx, u.ID, scope.ID))(t)
+	must(c.DeleteScope(ctx, scope.ID))(t)
+	must(c.DeleteUser(ctx, u.ID))(t)
 	_, err = c.GetUser(ctx, u.ID)
 	wantStatus(t, 404, err)
 }
 
 func TestClientsFlagsAndAudit(t *testing.T) {
 	c, ctx := admin(t)
-	cl := must(t, c.CreateClient(ctx, uniq("go-client-"), "", "Go", "go-api"))
-	if cl.ClientSecret == "" || must(t, c.ClientIDByName(ctx, cl.ClientID)) != cl.ID || must(t, c.GetClient(ctx, cl.ID)).ClientID != cl.ClientID {
+	cl := must(c.CreateClient(ctx, uniq("go-client-"), "", "Go", "go-api"))(t)
+	if cl.ClientSecret == "" || must(c.ClientIDByName(ctx, cl.ClientID))(t) != cl.ID || must(c.GetClient(ctx, cl.ID))(t).ClientID != cl.ClientID {
 		t.Fatal("client")
 	}
-	must(t, c.UpdateClient(ctx, cl.ID, map[string]interface{}{"display_name": "Renamed"}))
-	must(t, c.ListClients(ctx))
-	if s := must(t, c.ChangeClientSecret(ctx, cl.ID, "")); len(s.Message) < 32 {
+	must(c.UpdateClient(ctx, cl.ID, map[string]interface{}{"display_name": "Renamed"}))(t)
+	must(c.ListClients(ctx))(t)
+	if s := must(c.ChangeClientSecret(ctx, cl.ID, ""))(t); len(s.Message) < 32 {
 		t.Fatal("secret")
 	}
-	uri := must(t, c.AddRedirectURI(ctx, cl.ID, "https://app.example.com/cb"))
-	if len(must(t, c.ListRedirectURIs(ctx, cl.ID))) != 1 {
+	uri := must(c.AddRedirectURI(ctx, cl.ID, "https://app.example.com/cb"))(t)
+	if len(must(c.ListRedirectURIs(ctx, cl.ID))(t)) != 1 {
 		t.Fatal("redirect uris")
 	}
-	must(t, c.DeleteRedirectURI(ctx, uri.ID))
-	idp := must(t, c.AddIdp(ctx, cl.ID, ExternalIdpProvider{ProviderKey: "google", DisplayName: "Google", Issuer: "https://accounts.google.com", ClientIdentifier: "x", Scopes: "openid"}))
+	must(c.DeleteRedirectURI(ctx, uri.ID))(t)
+	idp := must(c.AddIdp(ctx, cl.ID, ExternalIdpProvider{ProviderKey: "google", DisplayName: "Google", Issuer: "https://accounts.google.com", ClientIdentifier: "x", Scopes: "openid"}))(t)
 	idp.DisplayName = "G"
-	must(t, c.UpdateIdp(ctx, cl.ID, idp))
-	if len(must(t, c.ListIdps(ctx, cl.ID))) != 1 {
+	must(c.UpdateIdp(ctx, cl.ID, idp))(t)
+	if len(must(c.ListIdps(ctx, cl.ID))(t)) != 1 {
 		t.Fatal("idps")
 	}
-	must(t, c.DeleteIdp(ctx, cl.ID, idp.ID))
-	scope := must(t, c.CreateScope(ctx, uniq("go.client."), ""))
-	must(t, c.AssignClientScopes(ctx, cl.ID, []string{scope.ID}))
-	if len(must(t, c.ClientScopes(ctx, cl.ID))) != 1 {
+	must(c.DeleteIdp(ctx, cl.ID, idp.ID))(t)
+	scope := must(c.CreateScope(ctx, uniq("go.client."), ""))(t)
+	must(c.AssignClientScopes(ctx, cl.ID, []string{scope.ID}))(t)
+	if len(must(c.ClientScopes(ctx, cl.ID))(t)) != 1 {
 		t.Fatal("client scopes")
 	}
-	must(t, c.RemoveClientScope(ctx, cl.ID, scope.ID))
-	must(t, c.SetFlag(ctx, cl.ID, "TOKEN_EXPIRATION", true))
-	must(t, c.SetFlagOptions(ctx, cl.ID, "TOKEN_EXPIRATION", "600"))
-	if !must(t, c.GetFlag(ctx, cl.ClientID, "TOKEN_EXPIRATION")) || must(t, c.GetFlagOptions(ctx, cl.ID, "TOKEN_EXPIRATION")) != "600" {
+	must(c.RemoveClientScope(ctx, cl.ID, scope.ID))(t)
+	must(c.SetFlag(ctx, cl.ID, "TOKEN_EXPIRATION", true))(t)
+	must(c.SetFlagOptions(ctx, cl.ID, "TOKEN_EXPIRATION", "600"))(t)
+	if !must(c.GetFlag(ctx, cl.ClientID, "TOKEN_EXPIRATION"))(t) || must(c.GetFlagOptions(ctx, cl.ID, "TOKEN_EXPIRATION"))(t) != "600" {
 		t.Fatal("flags")
 	}
-	must(t, c.DeleteClient(ctx, cl.ClientID))
+	must(c.DeleteClient(ctx, cl.ClientID))(t)
 
-	logs := must(t, c.ListAuditLogs(ctx, "", "", 10))
-	if len(logs) == 0 || must(t, c.GetAuditLog(ctx, logs[0].ID)).ID != logs[0].ID {
+	logs := must(c.ListAuditLogs(ctx, "", "", 10))(t)
+	if len(logs) == 0 || must(c.GetAuditLog(ctx, logs[0].ID))(t).ID != logs[0].ID {
 		t.Fatal("audit")
 	}
-	if v := must(t, c.VerifyAuditChain(ctx)); v["ok"] != true {
+	if v := must(c.VerifyAuditChain(ctx))(t); v["ok"] != true {
 		t.Fatal(v)
 	}
-	must(t, c.PurgeAuditLogs(ctx, 3650))
+	must(c.PurgeAuditLogs(ctx, 3650))(t)
 }
 
 func TestTokensAndVerification(t *testing.T) {
 	c, ctx := admin(t)
 	name := uniq("gotok")
-	u := must(t, c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
 	openid, err := c.ScopeIDByName(ctx, "openid")
 	if err != nil {
-		openid = must(t, c.CreateScope(ctx, "openid", "OpenID Connect")).ID
+		openid = must(c.CreateScope(ctx, "openid", "OpenID Connect"))(t).ID
 	}
-	must(t, c.AssignUserScopes(ctx, u.ID, []string{openid}))
-	cl := must(t, c.CreateClient(ctx, uniq("go-app-"), "", "App", "go-api"))
+	must(c.AssignUserScopes(ctx, u.ID, []string{openid}))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-app-"), "", "App", "go-api"))(t)
 	a := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
-	must(t, a.Ping(ctx))
-	must(t, a.Version(ctx))
-	if d := must(t, a.Discovery(ctx)); !strings.HasSuffix(d["token_endpoint"].(string), "/token") {
+	must(a.Ping(ctx))(t)
+	must(a.Version(ctx))(t)
+	if d := must(a.Discovery(ctx))(t); !strings.HasSuffix(d["token_endpoint"].(string), "/token") {
 		t.Fatal(d)
 	}
-	tok := must(t, a.PasswordGrant(ctx, name, "user-password-1", ""))
-	issuer := must(t, a.Discovery(ctx))["issuer"].(string)
+	tok := must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	issuer := must(a.Discovery(ctx))(t)["issuer"].(string)
 	v := &Verifier{Client: a, Issuer: issuer, Audience: "go-api"}
-	if claims := must(t, v.Verify(ctx, tok.AccessToken)); claims["sub"] != u.ID {
+	if claims := must(v.Verify(ctx, tok.AccessToken))(t); claims["sub"] != u.ID {
 		t.Fatal(claims)
 	}
 	if _, err := v.Verify(ctx, tok.AccessToken[:len(tok.AccessToken)-4]+"AAAA"); err == nil {
 		t.Fatal("tampered token verified")
 	}
-	if must(t, a.Me(ctx))["sub"] != u.ID || must(t, a.Userinfo(ctx))["sub"] != u.ID || !strings.Contains(must(t, a.Whoami(ctx))["message"], u.ID) {
+	if must(a.Me(ctx))(t)["sub"] != u.ID || must(a.Userinfo(ctx))(t)["sub"] != u.ID || !strings.Contains(must(a.Whoami(ctx))(t)["message"], u.ID) {
 		t.Fatal("self-service")
 	}
-	if len(must(t, a.MeSessions(ctx))) != 1 || len(must(t, a.MeRefreshTokens(ctx))) != 1 {
+	if len(must(a.MeSessions(ctx))(t)) != 1 || len(must(a.MeRefreshTokens(ctx))(t)) != 1 {
 		t.Fatal("me lists")
 	}
-	if h := must(t, a.Verify(ctx, tok.AccessToken, "", "")); h.Get("X-Auth-Sub") != u.ID {
+	if h := must(a.Verify(ctx, tok.AccessToken, "", ""))(t); h.Get("X-Auth-Sub") != u.ID {
 		t.Fatal(h)
 	}
-	if must(t, a.Introspect(ctx, tok.AccessToken, ""))["active"] != true || must(t, c.Introspect(ctx, tok.AccessToken))["valid"] != true {
+	if must(a.Introspect(ctx, tok.AccessToken, ""))(t)["active"] != true || must(c.Introspect(ctx, tok.AccessToken))(t)["valid"] != true {
 		t.Fatal("introspect")
 	}
-	if s := must(t, c.GetSession(ctx, tok.Jti)); s.UserID != u.ID {
+	if s := must(c.GetSession(ctx, tok.Jti))(t); s.UserID != u.ID {
 		t.Fatal(s)
 	}
-	must(t, c.ListSessions(ctx, 100, 0))
-	must(t, c.SessionsOfUser(ctx, u.ID))
-	next := must(t, a.Refresh(ctx, *tok.RefreshToken))
+	must(c.ListSessions(ctx, 100, 0))(t)
+	must(c.SessionsOfUser(ctx, u.ID))(t)
+	next := must(a.Refresh(ctx, *tok.RefreshToken))(t)
 	_, err = a.Refresh(ctx, *tok.RefreshToken)
 	wantStatus(t, 400, err)
-	if must(t, a.Introspect(ctx, next.AccessToken, ""))["active"] != false {
+	if must(a.Introspect(ctx, next.AccessToken, ""))(t)["active"] != false {
 		t.Fatal("family not revoked")
 	}
-	rts := must(t, c.RefreshTokensOfUser(ctx, u.ID))
-	if len(rts) != 2 || must(t, c.GetRefreshToken(ctx, rts[0].ID)).UserID != u.ID {
+	rts := must(c.RefreshTokensOfUser(ctx, u.ID))(t)
+	if len(rts) != 2 || must(c.GetRefreshToken(ctx, rts[0].ID))(t).UserID != u.ID {
 		t.Fatal(rts)
 	}
-	must(t, c.ListRefreshTokens(ctx, 100, 0))
-	t2 := must(t, a.PasswordGrant(ctx, name, "user-password-1", ""))
-	must(t, a.Revoke(ctx, t2.AccessToken, "access_token"))
-	t3 := must(t, a.PasswordGrant(ctx, name, "user-password-1", ""))
-	if must(t, c.RevokeSession(ctx, t3.Jti)).Status != "revoked" {
+	must(c.ListRefreshTokens(ctx, 100, 0))(t)
+	t2 := must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	must(a.Revoke(ctx, t2.AccessToken, "access_token"))(t)
+	t3 := must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	if must(c.RevokeSession(ctx, t3.Jti))(t).Status != "revoked" {
 		t.Fatal("revoke session")
 	}
-	t4 := must(t, a.PasswordGrant(ctx, name, "user-password-1", ""))
-	must(t, c.Revoke(ctx, t4.AccessToken, ""))
-	must(t, a.PasswordGrant(ctx, name, "user-password-1", ""))
-	must(t, a.Logout(ctx))
-	must(t, a.PasswordGrant(ctx, name, "user-password-1", ""))
-	must(t, a.LogoutAll(ctx))
-	must(t, c.PurgeSessions(ctx, PurgeRequest{PurgeExpired: true, PurgeRevoked: true}))
-	must(t, c.PurgeRefreshTokens(ctx, PurgeRequest{PurgeExpired: true, PurgeRevoked: true}))
+	t4 := must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	must(c.Revoke(ctx, t4.AccessToken, ""))(t)
+	must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	must(a.Logout(ctx))(t)
+	must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	must(a.LogoutAll(ctx))(t)
+	must(c.PurgeSessions(ctx, PurgeRequest{PurgeExpired: true, PurgeRevoked: true}))(t)
+	must(c.PurgeRefreshTokens(ctx, PurgeRequest{PurgeExpired: true, PurgeRevoked: true}))(t)
 
 	m := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
 	m.UseForm = true
-	if cc := must(t, m.ClientCredentials(ctx, "")); cc.RefreshToken != nil {
+	if cc := must(m.ClientCredentials(ctx, ""))(t); cc.RefreshToken != nil {
 		t.Fatal("client_credentials refresh token")
 	}
-	must(t, m.OidcToken(ctx, ""))
+	must(m.OidcToken(ctx, ""))(t)
 	_, err = NewAuthClient(authURL, cl.ClientID, "wrong-secret").ClientCredentials(ctx, "")
 	wantStatus(t, 401, err)
 	_, err = a.PasswordGrant(ctx, name, "wrong-password", "")
@@ -326,37 +329,37 @@ func TestTokensAndVerification(t *testing.T) {
 func TestTotpAndScopedUsers(t *testing.T) {
 	c, ctx := admin(t)
 	name := uniq("gootp")
-	u := must(t, c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))
-	cl := must(t, c.CreateClient(ctx, uniq("go-otp-"), "", "OTP", "go-api"))
-	must(t, c.SetFlag(ctx, cl.ID, "ENABLE_TOTP", true))
-	enrol := must(t, c.GenerateTotp(ctx, u.ID, cl.ID, ""))
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-otp-"), "", "OTP", "go-api"))(t)
+	must(c.SetFlag(ctx, cl.ID, "ENABLE_TOTP", true))(t)
+	enrol := must(c.GenerateTotp(ctx, u.ID, cl.ID, ""))(t)
 	secret := strings.SplitN(strings.SplitN(enrol.OtpauthURI, "secret=", 2)[1], "&", 2)[0]
 	code, err := exec.Command("oathtool", "--totp", "-b", secret).Output()
 	if err != nil {
 		t.Fatalf("oathtool (Debian package oathtool) is required: %v", err)
 	}
-	must(t, c.VerifyTotp(ctx, u.ID, cl.ID, strings.TrimSpace(string(code))))
+	must(c.VerifyTotp(ctx, u.ID, cl.ID, strings.TrimSpace(string(code))))(t)
 	a := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
 	_, err = a.PasswordGrant(ctx, name, "user-password-1", "")
 	wantStatus(t, 400, err)
-	must(t, c.DisableTotp(ctx, u.ID, cl.ID))
-	must(t, a.PasswordGrant(ctx, name, "user-password-1", ""))
+	must(c.DisableTotp(ctx, u.ID, cl.ID))(t)
+	must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
 
 	op := uniq("goops")
-	opUser := must(t, c.CreateUser(ctx, op, op+"@example.com", "user-password-1"))
+	opUser := must(c.CreateUser(ctx, op, op+"@example.com", "user-password-1"))(t)
 	var ids []string
 	for _, s := range []string{"admin:provision_users", "admin:reset_passwords", "admin:deactivate_users", "admin:read_user", "admin:list_users"} {
-		ids = append(ids, must(t, c.ScopeIDByName(ctx, s)))
+		ids = append(ids, must(c.ScopeIDByName(ctx, s))(t))
 	}
-	must(t, c.AssignUserScopes(ctx, opUser.ID, ids))
-	must(t, a.PasswordGrant(ctx, op, "user-password-1", ""))
-	created := must(t, a.ProvisionUser(ctx, uniq("goprov"), uniq("p")+"@example.com", "user-password-1"))
-	if must(t, a.ReadUser(ctx, created.ID)).ID != created.ID || len(must(t, a.ListUsers(ctx))) == 0 {
+	must(c.AssignUserScopes(ctx, opUser.ID, ids))(t)
+	must(a.PasswordGrant(ctx, op, "user-password-1", ""))(t)
+	created := must(a.ProvisionUser(ctx, uniq("goprov"), uniq("p")+"@example.com", "user-password-1"))(t)
+	if must(a.ReadUser(ctx, created.ID))(t).ID != created.ID || len(must(a.ListUsers(ctx))(t)) == 0 {
 		t.Fatal("scoped reads")
 	}
-	must(t, a.ResetUserPassword(ctx, created.ID, "new-password-3"))
-	must(t, a.DeactivateUser(ctx, created.ID))
-	if must(t, c.GetUser(ctx, created.ID)).IsActive {
+	must(a.ResetUserPassword(ctx, created.ID, "new-password-3"))(t)
+	must(a.DeactivateUser(ctx, created.ID))(t)
+	if must(c.GetUser(ctx, created.ID))(t).IsActive {
 		t.Fatal("not deactivated")
 	}
 }
