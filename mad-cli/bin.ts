@@ -6,7 +6,14 @@
 import yargs from 'yargs';
 import { EXIT_USAGE } from './errors.js';
 import { keyCommands, pingCommand, tokenCommand, versionCommand } from './commands/misc.js';
+import { auditlogCommands } from './commands/auditlog.js';
+import { clientCommands } from './commands/client.js';
+import { permissionCommands } from './commands/permission.js';
+import { roleCommands } from './commands/role.js';
+import { scopeCommands } from './commands/scope.js';
 import { sessionCommands } from './commands/session.js';
+import { refreshtokenCommands, sessionctlCommands } from './commands/sessions.js';
+import { userCommands } from './commands/user.js';
 import { VERSION } from './version.js';
 
 export async function run(args: string[]): Promise<void> {
@@ -20,6 +27,14 @@ export async function run(args: string[]): Promise<void> {
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print only the id of what was created or listed', global: true })
     .option('config', { type: 'boolean', default: true, describe: 'Use ~/.mad_token and ~/.mad_url (--no-config: neither)', global: true })
     .command(sessionCommands)
+    .command(userCommands)
+    .command(sessionctlCommands)
+    .command(refreshtokenCommands)
+    .command(roleCommands)
+    .command(permissionCommands)
+    .command(scopeCommands)
+    .command(clientCommands)
+    .command(auditlogCommands)
     .command(pingCommand as never)
     .command(versionCommand as never)
     .command(keyCommands)
