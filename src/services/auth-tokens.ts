@@ -39,6 +39,8 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
   const { store } = deps;
   /** Successors of just-rotated refresh tokens, by the spent token's digest (grace window). */
   const recent = new Map<string, { clientIdentifier: string; until: number; response: Promise<TokenResponse> }>();
+  /** Digests of refresh tokens whose successor is being minted right now. */
+  const inFlight = new Set<string>();
 
   function remember(digest: string, clientIdentifier: string, response: Promise<TokenResponse>): void {
     if (deps.policy.reuseGraceSeconds <= 0) return;
@@ -128,6 +130,11 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
         if (successor && next && next.usedAt === null && !next.isRevoked) return successor;
       }
       const r = await store.refreshTokens.redeem(digest, client.clientIdentifier);
+      if (r.kind === 'reused' && inFlight.has(digest)) {
+        // A concurrent duplicate of a redemption still in progress (a client racing itself): it
+        // loses, without killing the winner's successor. Any later presentation is reuse.
+        throw new InvalidCredentials();
+      }
       if (r.kind === 'reused') {
         recent.delete(digest);
         await store.refreshTokens.revokeFamily(r.token.familyId, { ...rc, actorId: r.token.userId,
@@ -136,13 +143,14 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
       }
       if (r.kind === 'invalid') throw new InvalidCredentials();
       const token = r.token;
+      inFlight.add(digest);
       const issued = (async () => {
         const user = await store.users.getById(token.userId);
         const locked = user?.lockoutUntil != null && Date.parse(user.lockoutUntil) > deps.now().getTime();
         if (!user || !user.isActive || locked) throw new InvalidCredentials();
         return userTokens(client, user, { loginMethod: 'refresh', grantType: 'refresh_token', action: 'refresh_token_used',
           familyId: token.familyId, parentId: token.id }, rc);
-      })();
+      })().finally(() => inFlight.delete(digest));
       remember(digest, client.clientIdentifier, issued);
       return issued;
     },
