@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createPasswordHasher } from '../../src/crypto/password.js';
+import { createPasswordHasher, type PasswordHasher } from '../../src/crypto/password.js';
 import { randomToken, sha256Digest } from '../../src/crypto/secrets.js';
 import { verifyTotp } from '../../src/crypto/totp.js';
 import { openDatabase, type Db, type Store } from '../../src/store/index.js';
@@ -57,11 +57,12 @@ export function arrange(server: TestServer) {
       return { id: row.id, clientId, clientSecret, audience };
     },
 
-    async user(o: { username?: string; password?: string; scopes?: string[] } = {}): Promise<TestUser> {
+    /** `hasher`: hash with the server's own argon2 parameters (timing tests) instead of the cheap test ones. */
+    async user(o: { username?: string; password?: string; scopes?: string[]; hasher?: PasswordHasher } = {}): Promise<TestUser> {
       const username = o.username ?? `user${randomUUID().slice(0, 8)}`;
       const password = o.password ?? `pw-${randomUUID()}`;
       const email = `${username}@example.com`;
-      const row = await store.users.create({ id: randomUUID(), username, email, passwordHash: await testHasher.hash(password), emailVerified: true });
+      const row = await store.users.create({ id: randomUUID(), username, email, passwordHash: await (o.hasher ?? testHasher).hash(password), emailVerified: true });
       for (const name of o.scopes ?? []) {
         db.prepare('INSERT OR IGNORE INTO user_scopes (id, user_id, scope_id, assigned_at) VALUES (?, ?, ?, ?)')
           .run(randomUUID(), row.id, scopeId(name), new Date().toISOString());
