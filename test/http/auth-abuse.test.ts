@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuthClient } from '../../bindings/typescript/auth-client.js';
-import { MadApiError } from '../../bindings/typescript/models.js';
+import type { MadApiError } from '../../bindings/typescript/models.js';
 import { createPasswordHasher } from '../../src/crypto/password.js';
 import { arrange } from '../helpers/arrange.js';
 import { form, http } from '../helpers/http.js';

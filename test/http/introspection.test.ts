@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../bindings/typescript/admin-client.js';
 import { AuthClient } from '../../bindings/typescript/auth-client.js';
-import { MadApiError } from '../../bindings/typescript/models.js';
+import type { MadApiError } from '../../bindings/typescript/models.js';
 import { arrange, type TestClient, type TestUser } from '../helpers/arrange.js';
 import { bearer, form, http, jsonBody } from '../helpers/http.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthClient } from '../../bindings/typescript/auth-client.js';
-import { MadApiError } from '../../bindings/typescript/models.js';
+import type { MadApiError } from '../../bindings/typescript/models.js';
 import { arrange, type TestClient, type TestUser } from '../helpers/arrange.js';
 import { bearer, http } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
