@@ -92,7 +92,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       store, authenticate, signer: adminKeys.signer, issuer, lifetimeSeconds: config.adminTokenExpiration, now,
     });
 
-    const isTokenLive = createTokenLiveness({ store });
+    const isTokenLive = createTokenLiveness({ store, checkRevocation: config.enableTokenRevocation });
     const clientAuth = createClientAuth({ store, hasher, now,
       cache: { enabled: config.enablePassCache, seconds: config.passCacheDuration } });
     const authTokens = createAuthTokenService({
