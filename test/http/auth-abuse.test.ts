@@ -115,16 +115,21 @@ describe('rate limits (--rate-limit-auth, --trusted-proxies)', () => {
   });
 });
 
-describe('refresh disabled, CORS', () => {
+describe('refresh and revocation disabled, CORS', () => {
   it('--disable-token-refresh: no refresh tokens, the grant is unsupported, discovery does not list it', async () => {
-    const { a, auth, server } = await boot(['--disable-token-refresh', '--cors-origins', 'https://app.example']);
+    const { a, auth, server } = await boot(['--disable-token-refresh', '--cors-origins', 'https://app.example',
+      '--enable-token-revocation', 'false']);
     const c = await a.client();
     const u = await a.user();
     const t = await auth.passwordGrant({ clientId: c.clientId, clientSecret: c.clientSecret, username: u.username, password: u.password });
     expect(t.refresh_token).toBeNull();
     const e = await errorOf(auth.refresh({ clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: 'anything' }));
     expect(e?.error).toBe('unsupported_grant_type');
-    expect((await auth.discovery()).grant_types_supported).toEqual(['password', 'client_credentials']);
+    const discovery = await auth.discovery();
+    expect(discovery.grant_types_supported).toEqual(['password', 'client_credentials']);
+    // --enable-token-revocation false: /revoke is not served on either plane and not advertised.
+    expect(discovery).not.toHaveProperty('revocation_endpoint');
+    expect((await http(`${server.authUrl}/revoke`, form({ token: 'x', client_id: c.clientId, client_secret: c.clientSecret }))).status).toBe(404);
 
     const pre = await http(`${server.authUrl}/token`, { method: 'OPTIONS',
       headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' } });
