@@ -98,7 +98,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const authTokens = createAuthTokenService({
       store, authenticate, signer: authKeys.signer, issuer, now,
       policy: { accessSeconds: config.tokenExpiration, refreshSeconds: config.refreshTokenExpiration,
-        refreshEnabled: config.enableTokenRefresh, reuseGraceSeconds: config.refreshReuseGraceSeconds },
+        refreshEnabled: config.enableTokenRefresh, reuseGraceSeconds: config.refreshReuseGraceSeconds,
+        lockout: { windowSeconds: config.secondsToResetLoginFailures, maxFailures: config.maxLoginFailures,
+          lockoutSeconds: config.failedPasswordLockoutDuration } },
     });
     // Built on the auth plane's public verifier only: the admin plane never gets the auth signer.
     const introspection = createTokenIntrospection({ store, verifier: authKeys.verifier, isTokenLive, issuer, now });

@@ -3,6 +3,7 @@ import { newId, newJti, randomToken, sha256Digest } from '../crypto/secrets.js';
 import { verifyTotp } from '../crypto/totp.js';
 import { ConsumedError, type Store } from '../store/index.js';
 import type { UserRow } from '../store/types.js';
+import type { FailurePolicy } from '../store/users.js';
 import type { TokenResponse } from './admin-tokens.js';
 import type { Authenticate } from './authenticate.js';
 import type { AuthenticatedClient } from './client-auth.js';
@@ -23,6 +24,8 @@ export interface AuthTokenDeps {
     refreshEnabled: boolean;
     /** `refresh-reuse-grace-seconds`; 0 = every second presentation is reuse. */
     reuseGraceSeconds: number;
+    /** The lockout policy: a wrong TOTP code counts as a failed login (no brute force of 10^6 codes). */
+    lockout: FailurePolicy;
   };
 }
 
@@ -39,6 +42,12 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
   const { store } = deps;
   /** Successors of just-rotated refresh tokens, by the spent token's digest (grace window). */
   const recent = new Map<string, { clientIdentifier: string; until: number; response: Promise<TokenResponse> }>();
+  /**
+   * Wrong TOTP codes per user within the failure window. A correct password resets the store's
+   * failure counter (authenticate), so second-factor failures are counted here and lock the account
+   * through the store once they reach `max-login-failures`.
+   */
+  const totpFailures = new Map<string, { count: number; since: number }>();
   /** Digests of refresh tokens whose successor is being minted right now. */
   const inFlight = new Set<string>();
 
@@ -103,6 +112,22 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
     return step !== null && store.totp.acceptStep(user.id, client.id, step, false);
   }
 
+  async function countTotpFailure(userId: string, rc: RequestContext): Promise<void> {
+    const { maxFailures, windowSeconds } = deps.policy.lockout;
+    if (maxFailures <= 0) return;
+    const now = deps.now().getTime();
+    if (totpFailures.size > 10_000) for (const [k, v] of totpFailures) if (now - v.since > windowSeconds * 1000) totpFailures.delete(k);
+    const prev = totpFailures.get(userId);
+    const entry = prev && now - prev.since <= windowSeconds * 1000 ? { count: prev.count + 1, since: prev.since } : { count: 1, since: now };
+    if (entry.count < maxFailures) {
+      totpFailures.set(userId, entry);
+      return;
+    }
+    totpFailures.delete(userId);
+    await store.users.recordFailedLogin(userId, { ...deps.policy.lockout, maxFailures: 1 },
+      { ...rc, actorId: userId, action: 'account_locked', target: userId, outcome: 'failure', secondary: 'totp' });
+  }
+
   return {
     refreshEnabled: deps.policy.refreshEnabled,
 
@@ -111,7 +136,11 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
       rc: RequestContext): Promise<TokenResponse> {
       const user = await deps.authenticate(input.username, input.password, rc);
       if (!user) return failLogin(rc, client, input.username, 'password');
-      if (!(await totpSatisfied(client, user, input.totpCode))) return failLogin(rc, client, input.username, 'totp');
+      if (!(await totpSatisfied(client, user, input.totpCode))) {
+        await countTotpFailure(user.id, rc);
+        return failLogin(rc, client, input.username, 'totp');
+      }
+      totpFailures.delete(user.id);
       return userTokens(client, user, { loginMethod: input.totpCode ? 'otp' : 'pwd', grantType: 'password', action: 'token_issued' }, rc);
     },
 
