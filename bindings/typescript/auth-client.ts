@@ -8,7 +8,8 @@ import type {
 function clientAuth(c: ClientCredentials, form: Record<string, string | undefined>): { form: Record<string, string | undefined>; headers: Record<string, string> } {
   if (!c.basic) return { form: { ...form, client_id: c.clientId, client_secret: c.clientSecret }, headers: {} };
   const part = (v: string): string => new URLSearchParams({ v }).toString().slice(2);
-  const basic = Buffer.from(`${part(c.clientId)}:${part(c.clientSecret)}`).toString('base64');
+  // The parts are form-encoded first, so they are ASCII and btoa applies directly.
+  const basic = btoa(`${part(c.clientId)}:${part(c.clientSecret)}`);
   return { form, headers: { Authorization: `Basic ${basic}` } };
 }
 
