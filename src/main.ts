@@ -20,7 +20,12 @@ import { createAdminApp } from './planes/admin/app.js';
 import { createAuthApp } from './planes/auth/app.js';
 import { applyServerTimeouts } from './planes/shared/timeout.js';
 import { createAdminTokenService } from './services/admin-tokens.js';
+import { createAuthTokenService } from './services/auth-tokens.js';
 import { createAuthenticate } from './services/authenticate.js';
+import { createClientAuth } from './services/client-auth.js';
+import { createSelfService } from './services/self-service.js';
+import { createTokenIntrospection } from './services/token-introspection.js';
+import { createTokenLiveness } from './services/token-liveness.js';
 import { resolveDatabaseKey } from './setup/db-key.js';
 import { ensureFirstAdmin } from './setup/first-run.js';
 import { terminalPrompter, type Prompter } from './setup/prompt.js';
@@ -87,27 +92,42 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       store, authenticate, signer: adminKeys.signer, issuer, lifetimeSeconds: config.adminTokenExpiration, now,
     });
 
+    const isTokenLive = createTokenLiveness({ store, checkRevocation: config.enableTokenRevocation });
+    const clientAuth = createClientAuth({ store, hasher, now,
+      cache: { enabled: config.enablePassCache, seconds: config.passCacheDuration } });
+    const authTokens = createAuthTokenService({
+      store, authenticate, signer: authKeys.signer, issuer, now,
+      policy: { accessSeconds: config.tokenExpiration, refreshSeconds: config.refreshTokenExpiration,
+        refreshEnabled: config.enableTokenRefresh, reuseGraceSeconds: config.refreshReuseGraceSeconds,
+        lockout: { windowSeconds: config.secondsToResetLoginFailures, maxFailures: config.maxLoginFailures,
+          lockoutSeconds: config.failedPasswordLockoutDuration } },
+    });
+    // Built on the auth plane's public verifier only: the admin plane never gets the auth signer.
+    const introspection = createTokenIntrospection({ store, verifier: authKeys.verifier, isTokenLive, issuer, now });
     const authApp = createAuthApp({
       config: { issuer, trustedProxies: config.trustedProxies, bodyLimit: config.bodyLimit,
         rateLimit: { max: config.rateLimitAuth, windowSeconds: config.rateLimitWindow },
-        signingAlg: config.preferEcTokenSigner ? 'ES256' : 'RS256' },
+        signingAlg: config.preferEcTokenSigner ? 'ES256' : 'RS256',
+        corsOrigins: config.corsOrigins, enableTokenRefresh: config.enableTokenRefresh,
+        enableTokenRevocation: config.enableTokenRevocation },
       log: log.child({ plane: 'auth' }),
       verifier: authKeys.verifier,
       keys: authKeys.manager,
       services: {
-        isTokenLive: async (c) => typeof c.jti === 'string' && typeof c.sub === 'string'
-          && store.sessions.isActive(c.jti, c.sub, 'auth'),
+        isTokenLive, clientAuth, tokens: authTokens, introspection, selfService: createSelfService({ store }),
       },
     });
     const adminApp = createAdminApp({
       config: { trustedProxies: config.trustedProxies, bodyLimit: config.bodyLimit,
-        rateLimit: { max: config.rateLimitAdmin, windowSeconds: config.rateLimitWindow } },
+        rateLimit: { max: config.rateLimitAdmin, windowSeconds: config.rateLimitWindow },
+        enableTokenRevocation: config.enableTokenRevocation },
       log: log.child({ plane: 'admin' }),
       verifier: adminKeys.verifier,
       keys: { auth: authKeys.manager, admin: adminKeys.manager },
       services: {
         adminTokens,
         isSessionActive: (jti, sub) => store.sessions.isActive(jti, sub, 'admin'),
+        introspection,
       },
     });
 

@@ -1,5 +1,5 @@
 import { enc, Transport, type TransportOptions } from './transport.js';
-import type { KeyInfo, Jwks, PingResponse, TokenResponse, VersionResponse } from './models.js';
+import type { AdminIntrospectionResponse, KeyInfo, Jwks, MessageResponse, PingResponse, TokenResponse, VersionResponse } from './models.js';
 
 /**
  * Client for every route of the ADMIN plane (default http://127.0.0.1:9041). Methods are named after
@@ -58,6 +58,16 @@ export class AdminClient {
   // ---- end part A ----
 
   // ---- part C: admin introspect and revoke of auth-plane tokens (written with the auth-plane work) ----
+
+  /** Claims of an AUTH-plane token plus `valid`, `expired`, `active`; admin tokens are refused (403). */
+  introspect(token: string): Promise<AdminIntrospectionResponse> {
+    return this.transport.request({ method: 'POST', path: '/introspect', body: { json: { token } } });
+  }
+
+  /** Revokes an AUTH-plane access or refresh token (RFC 7009: 200 also for unknown tokens). */
+  revoke(token: string, hint?: 'access_token' | 'refresh_token'): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: '/revoke', body: { form: { token, token_type_hint: hint } } });
+  }
 
   // ---- end part C ----
 

@@ -1,5 +1,17 @@
 import { Transport, type TransportOptions } from './transport.js';
-import type { Jwks, PingResponse, VersionResponse } from './models.js';
+import type {
+  ClientCredentials, IntrospectionResponse, Jwks, MeResponse, MessageResponse, PasswordGrantRequest, PingResponse,
+  RefreshTokenResponse, SessionResponse, TokenResponse, UserInfoResponse, VersionResponse,
+} from './models.js';
+
+/** Form fields and headers for client authentication: HTTP Basic (form-encoded parts) or form fields. */
+function clientAuth(c: ClientCredentials, form: Record<string, string | undefined>): { form: Record<string, string | undefined>; headers: Record<string, string> } {
+  if (!c.basic) return { form: { ...form, client_id: c.clientId, client_secret: c.clientSecret }, headers: {} };
+  const part = (v: string): string => new URLSearchParams({ v }).toString().slice(2);
+  // The parts are form-encoded first, so they are ASCII and btoa applies directly.
+  const basic = btoa(`${part(c.clientId)}:${part(c.clientSecret)}`);
+  return { form, headers: { Authorization: `Basic ${basic}` } };
+}
 
 /**
  * Client for every route of the AUTH plane (default http://127.0.0.1:9040): token grants,
@@ -37,6 +49,74 @@ export class AuthClient {
   }
 
   // ---- token grants, introspection, revocation, self-service (auth plane issue) ----
+
+  private grant(c: ClientCredentials, path: string, form: Record<string, string | undefined>): Promise<TokenResponse> {
+    const auth = clientAuth(c, form);
+    return this.transport.request({ method: 'POST', path, anonymous: true, headers: auth.headers, body: { form: auth.form } });
+  }
+
+  /** `POST /token` grant_type=password (with `totp_code` when the client requires TOTP). */
+  passwordGrant(r: PasswordGrantRequest): Promise<TokenResponse> {
+    return this.grant(r, '/token', { grant_type: 'password', username: r.username, password: r.password, totp_code: r.totpCode });
+  }
+
+  /** `POST /token` grant_type=refresh_token: one-time use; the answer carries the successor. */
+  refresh(c: ClientCredentials & { refreshToken: string }): Promise<TokenResponse> {
+    return this.grant(c, '/token', { grant_type: 'refresh_token', refresh_token: c.refreshToken });
+  }
+
+  /** `POST /token` grant_type=client_credentials, optionally narrowing the client's scopes. */
+  clientCredentials(c: ClientCredentials & { scope?: string }): Promise<TokenResponse> {
+    return this.grant(c, '/token', { grant_type: 'client_credentials', scope: c.scope });
+  }
+
+  /** `POST /oidc/token` (client_credentials; failures are 403 `Invalid credentials`). */
+  oidcToken(c: ClientCredentials & { scope?: string }): Promise<TokenResponse> {
+    return this.grant(c, '/oidc/token', { grant_type: 'client_credentials', scope: c.scope });
+  }
+
+  /** `POST /introspect` (RFC 7662) as the given client. */
+  introspect(c: ClientCredentials & { token: string; tokenTypeHint?: 'access_token' | 'refresh_token' }): Promise<IntrospectionResponse> {
+    const auth = clientAuth(c, { token: c.token, token_type_hint: c.tokenTypeHint });
+    return this.transport.request({ method: 'POST', path: '/introspect', anonymous: true, headers: auth.headers, body: { form: auth.form } });
+  }
+
+  /** `POST /revoke` (RFC 7009) as the given client; 200 even for unknown tokens. */
+  revoke(c: ClientCredentials & { token: string; tokenTypeHint?: 'access_token' | 'refresh_token' }): Promise<MessageResponse> {
+    const auth = clientAuth(c, { token: c.token, token_type_hint: c.tokenTypeHint });
+    return this.transport.request({ method: 'POST', path: '/revoke', anonymous: true, headers: auth.headers, body: { form: auth.form } });
+  }
+
+  /** The bearer routes below use `token` (an auth-plane access token). */
+  userinfo(): Promise<UserInfoResponse> {
+    return this.transport.request({ method: 'GET', path: '/userinfo' });
+  }
+
+  me(): Promise<MeResponse> {
+    return this.transport.request({ method: 'GET', path: '/me' });
+  }
+
+  meSessions(): Promise<SessionResponse[]> {
+    return this.transport.request({ method: 'GET', path: '/me/sessions' });
+  }
+
+  meRefreshTokens(): Promise<RefreshTokenResponse[]> {
+    return this.transport.request({ method: 'GET', path: '/me/refresh-tokens' });
+  }
+
+  whoami(): Promise<{ message: string }> {
+    return this.transport.request({ method: 'GET', path: '/whoami' });
+  }
+
+  /** Revokes this user's sessions and refresh tokens for the token's client. */
+  logout(): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: '/logout' });
+  }
+
+  /** Revokes every auth-plane session and refresh token of this user. */
+  logoutAll(): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: '/logout-all' });
+  }
 
   // ---- end auth plane ----
 

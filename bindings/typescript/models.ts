@@ -84,4 +84,88 @@ export interface Page<T> {
 
 // ---- models: auth plane ----
 
+/** Client credentials for the token, introspection and revocation endpoints. */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  /** Send them as HTTP Basic (RFC 6749 §2.3.1) instead of form fields. */
+  basic?: boolean;
+}
+
+export interface PasswordGrantRequest extends ClientCredentials {
+  username: string;
+  password: string;
+  /** Required when the client enables TOTP and the user enrolled for it. */
+  totpCode?: string;
+}
+
+/** RFC 7662 answer: `{"active":false}` alone, or the token's details. */
+export interface IntrospectionResponse {
+  active: boolean;
+  scope?: string;
+  client_id?: string;
+  username?: string;
+  token_type?: 'access_token' | 'refresh_token';
+  exp?: number;
+  iat?: number;
+  nbf?: number;
+  sub?: string;
+  aud?: string | string[];
+  iss?: string;
+  jti?: string;
+  token_use?: string;
+  mad?: string;
+}
+
+/** Admin `/introspect`: the token's claims plus `valid`, `expired` and `active`. */
+export interface AdminIntrospectionResponse {
+  valid: boolean;
+  expired: boolean;
+  active: boolean;
+  [claim: string]: unknown;
+}
+
+export interface UserInfoResponse {
+  sub: string;
+  email?: string;
+  email_verified: boolean;
+  preferred_username?: string;
+  name?: string;
+}
+
+export interface MeResponse {
+  sub: string;
+  email: string | null;
+  roles: string[];
+  scopes: string[];
+}
+
+export interface SessionResponse {
+  id: string;
+  user_id: string;
+  username: string;
+  client_id: string;
+  issued_at: string;
+  expires_at: string;
+  is_revoked: boolean;
+  token_use: string;
+  mad_use: string;
+  login_method: string | null;
+  is_session_based: boolean;
+  session_max_age: number;
+  session_expires_at: string | null;
+}
+
+export interface RefreshTokenResponse {
+  id: string;
+  user_id: string;
+  username: string;
+  session_id: string;
+  client_id: string;
+  issued_at: string;
+  expires_at: string;
+  is_revoked: boolean;
+  is_openid_token: boolean;
+}
+
 // ---- end auth plane ----

@@ -1,6 +1,7 @@
 import { createAuditStore } from './audit.js';
 import { createClientStore } from './clients.js';
 import { createDenylistStore } from './denylist.js';
+import { createGrantStore } from './grants.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createTotpStore } from './totp.js';
 import { createStoreContext } from './context.js';
@@ -34,6 +35,7 @@ export function createStore(db: Db, now?: () => Date) {
     clients: createClientStore(ctx, audit),
     totp: createTotpStore(ctx, audit),
     denylist: createDenylistStore(ctx, audit),
+    grants: createGrantStore(ctx, audit),
     signingKeys: createSigningKeyStore(ctx, audit),
     close(): void {
       db.close();

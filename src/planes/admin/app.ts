@@ -3,11 +3,13 @@ import type Koa from 'koa';
 import type { Verifier } from '../../crypto/keyring.js';
 import type { Logger } from '../../log.js';
 import { ADMIN_AUDIENCE, type AdminTokenService } from '../../services/admin-tokens.js';
+import type { TokenIntrospection } from '../../services/token-introspection.js';
 import { bearerAuth } from '../shared/bearer.js';
 import { createPlaneApp } from '../shared/plane-app.js';
 import { rateLimit } from '../shared/rate-limit.js';
 import { adminServiceErrors } from './errors.js';
 import { infoRoutes } from './routes/info.js';
+import { adminIntrospectionRoutes } from './routes/introspect.js';
 import { keyRoutes, type KeyManagers } from './routes/keys.js';
 import { tokenRoutes } from './routes/token.js';
 
@@ -15,6 +17,8 @@ export interface AdminPlaneConfig {
   trustedProxies: readonly string[];
   bodyLimit: number;
   rateLimit: { max: number; windowSeconds: number };
+  /** `enable-token-revocation`: serves `/revoke`. */
+  enableTokenRevocation?: boolean;
 }
 
 export interface AdminPlaneDeps {
@@ -26,6 +30,8 @@ export interface AdminPlaneDeps {
     adminTokens: AdminTokenService;
     /** The bearer check: the admin token's session row is still live. */
     isSessionActive(jti: string, userId: string): Promise<boolean>;
+    /** Introspection/revocation of auth-plane tokens (built on the AUTH plane's public verifier only). */
+    introspection: TokenIntrospection;
   };
 }
 
@@ -58,6 +64,8 @@ export function createAdminApp(deps: AdminPlaneDeps): Koa {
       ? deps.services.isSessionActive(c.jti, c.sub) : Promise.resolve(false),
   }));
   keyRoutes(secured, deps.keys);
+  adminIntrospectionRoutes(secured, { introspection: deps.services.introspection, adminKeys: deps.keys.admin,
+    revocation: deps.config.enableTokenRevocation ?? true });
 
   for (const r of [open, limited, secured]) app.use(r.routes()).use(r.allowedMethods());
   return app;

@@ -3,12 +3,20 @@ import type Koa from 'koa';
 import type { JWTPayload } from 'jose';
 import type { KeyManager, Verifier } from '../../crypto/keyring.js';
 import type { Logger } from '../../log.js';
+import type { AuthTokenService } from '../../services/auth-tokens.js';
+import type { ClientAuth } from '../../services/client-auth.js';
+import type { SelfService } from '../../services/self-service.js';
+import type { TokenIntrospection } from '../../services/token-introspection.js';
 import { bearerAuth } from '../shared/bearer.js';
 import { createPlaneApp } from '../shared/plane-app.js';
+import { rateLimit } from '../shared/rate-limit.js';
+import { cors } from './cors.js';
 import { authServiceErrors, oauthErrors } from './errors.js';
 import { discoveryRoutes, type ServedFeatures } from './routes/discovery.js';
 import { infoRoutes } from './routes/info.js';
+import { introspectionRoutes } from './routes/introspect.js';
 import { meRoutes } from './routes/me.js';
+import { tokenRoutes } from './routes/token.js';
 
 export interface AuthPlaneConfig {
   issuer: string;
@@ -16,6 +24,12 @@ export interface AuthPlaneConfig {
   bodyLimit: number;
   rateLimit: { max: number; windowSeconds: number };
   signingAlg: 'RS256' | 'ES256';
+  /** Browser origins allowed by CORS (exact match). */
+  corsOrigins: readonly string[];
+  /** `enable-token-refresh` (false with `--disable-token-refresh`). */
+  enableTokenRefresh: boolean;
+  /** `enable-token-revocation`: serves `/revoke`. */
+  enableTokenRevocation: boolean;
 }
 
 export interface AuthPlaneDeps {
@@ -26,6 +40,10 @@ export interface AuthPlaneDeps {
   services: {
     /** The bearer check for auth-plane access tokens (session row live, jti not denied). */
     isTokenLive(claims: JWTPayload): Promise<boolean>;
+    clientAuth: ClientAuth;
+    tokens: AuthTokenService;
+    introspection: TokenIntrospection;
+    selfService: SelfService;
   };
 }
 
@@ -36,19 +54,28 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
 
   const features: ServedFeatures = {
     issuer: deps.config.issuer,
-    grantTypes: [],
-    endpoints: {},
+    grantTypes: ['password', 'client_credentials', ...(deps.config.enableTokenRefresh ? ['refresh_token'] : [])],
+    endpoints: { token: '/token', userinfo: '/userinfo', introspection: '/introspect',
+      ...(deps.config.enableTokenRevocation ? { revocation: '/revoke' } : {}) },
     signingAlg: deps.config.signingAlg,
   };
 
+  app.use(cors(deps.config.corsOrigins));
   const open = new Router();
   infoRoutes(open);
   discoveryRoutes(open, features, deps.keys);
 
+  // Per client IP, one limiter for the credential-checking endpoints (security.md "Abuse resistance").
+  const limited = new Router();
+  limited.use(rateLimit(deps.config.rateLimit));
+  tokenRoutes(limited, { tokens: deps.services.tokens, clientAuth: deps.services.clientAuth });
+  introspectionRoutes(limited, { introspection: deps.services.introspection, clientAuth: deps.services.clientAuth,
+    revocation: deps.config.enableTokenRevocation });
+
   const secured = new Router();
   secured.use(bearerAuth({ verifier: deps.verifier, isStillValid: deps.services.isTokenLive }));
-  meRoutes(secured);
+  meRoutes(secured, deps.services.selfService);
 
-  for (const r of [open, secured]) app.use(r.routes()).use(r.allowedMethods());
+  for (const r of [open, limited, secured]) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

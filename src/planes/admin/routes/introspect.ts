@@ -1,0 +1,46 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { KeyManager } from '../../../crypto/keyring.js';
+import type { TokenIntrospection, TokenTypeHint } from '../../../services/token-introspection.js';
+import { badRequest } from '../../shared/errors.js';
+import { bodyOf } from '../../shared/input.js';
+import { noStore } from '../../shared/security-headers.js';
+import { requestContext } from '../request-context.js';
+
+/** Form or JSON (contract.md: the original `mad` sends form, the original server wanted JSON). */
+function fieldsOf(ctx: Context): Record<string, unknown> {
+  const body = bodyOf(ctx);
+  if (body.kind === 'none') return {};
+  if (body.value === null || typeof body.value !== 'object' || Array.isArray(body.value)) throw badRequest('Request body must be an object');
+  return body.value as Record<string, unknown>;
+}
+
+const tokenOf = (fields: Record<string, unknown>): string =>
+  typeof fields.token === 'string' && fields.token.length <= 16384 ? fields.token.trim() : '';
+const hintOf = (v: unknown): TokenTypeHint => (v === 'access_token' || v === 'refresh_token' ? v : '');
+
+/**
+ * Admin `POST /introspect` (route 82) and `POST /revoke` (route 19) for AUTH-plane tokens. The
+ * auth plane's public verifier is behind `introspection`; admin-plane tokens are refused.
+ */
+export function adminIntrospectionRoutes(router: Router, deps: {
+  introspection: TokenIntrospection; adminKeys: KeyManager<'admin'>; revocation: boolean;
+}): void {
+  const isAdminKid = (kid: string): boolean => deps.adminKeys.list().some((k) => k.kid === kid);
+
+  router.post('/introspect', noStore(), async function introspect(ctx: Context) {
+    const token = tokenOf(fieldsOf(ctx));
+    if (!token) throw badRequest('Token is required');
+    ctx.body = await deps.introspection.adminIntrospect(token, isAdminKid, requestContext(ctx));
+  });
+
+  if (!deps.revocation) return;
+  router.post('/revoke', async function revoke(ctx: Context) {
+    const fields = fieldsOf(ctx);
+    const token = tokenOf(fields);
+    if (!token) throw badRequest('Missing token');
+    await deps.introspection.adminRevoke(token, hintOf(fields.token_type_hint), requestContext(ctx));
+    // RFC 7009 §2.2: unknown and invalid tokens are answered the same way.
+    ctx.body = { success: true, message: 'Token revoked' };
+  });
+}

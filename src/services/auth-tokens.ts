@@ -1,0 +1,219 @@
+import type { Signer } from '../crypto/keyring.js';
+import { newId, newJti, randomToken, sha256Digest } from '../crypto/secrets.js';
+import { verifyTotp } from '../crypto/totp.js';
+import { ConsumedError, type Store } from '../store/index.js';
+import type { UserRow } from '../store/types.js';
+import type { FailurePolicy } from '../store/users.js';
+import type { TokenResponse } from './admin-tokens.js';
+import type { Authenticate } from './authenticate.js';
+import type { AuthenticatedClient } from './client-auth.js';
+import { InvalidCredentials, InvalidInput } from './errors.js';
+import type { RequestContext } from './request-context.js';
+import { lifetimesFor, totpEnabledFor } from './token-policy.js';
+
+export interface AuthTokenDeps {
+  store: Pick<Store, 'users' | 'clients' | 'totp' | 'refreshTokens' | 'audit'>;
+  authenticate: Authenticate;
+  signer: Signer<'auth'>;
+  issuer: string;
+  now: () => Date;
+  policy: {
+    accessSeconds: number;
+    refreshSeconds: number;
+    /** `enable-token-refresh` (false with `--disable-token-refresh`). */
+    refreshEnabled: boolean;
+    /** `refresh-reuse-grace-seconds`; 0 = every second presentation is reuse. */
+    reuseGraceSeconds: number;
+    /** The lockout policy: a wrong TOTP code counts as a failed login (no brute force of 10^6 codes). */
+    lockout: FailurePolicy;
+  };
+}
+
+/** A requested scope the client does not hold (`invalid_scope`, RFC 6749 §5.2). */
+export class ScopeNotAllowed extends InvalidInput {}
+
+const SECONDS = (d: Date): number => Math.floor(d.getTime() / 1000);
+
+/**
+ * The auth plane's grants (RFC 6749 §4.3 password, §6 refresh_token, §4.4 client_credentials).
+ * Every credential failure is the same InvalidCredentials (the plane answers `invalid_grant`).
+ */
+export function createAuthTokenService(deps: AuthTokenDeps) {
+  const { store } = deps;
+  /** Successors of just-rotated refresh tokens, by the spent token's digest (grace window). */
+  const recent = new Map<string, { clientIdentifier: string; until: number; response: Promise<TokenResponse> }>();
+  /**
+   * Wrong TOTP codes per user within the failure window. A correct password resets the store's
+   * failure counter (authenticate), so second-factor failures are counted here and lock the account
+   * through the store once they reach `max-login-failures`.
+   */
+  const totpFailures = new Map<string, { count: number; since: number }>();
+  /** Digests of refresh tokens whose successor is being minted right now. */
+  const inFlight = new Set<string>();
+
+  function remember(digest: string, clientIdentifier: string, response: Promise<TokenResponse>): void {
+    if (deps.policy.reuseGraceSeconds <= 0) return;
+    const now = Date.now();
+    for (const [k, v] of recent) if (v.until <= now) recent.delete(k);
+    recent.set(digest, { clientIdentifier, until: now + deps.policy.reuseGraceSeconds * 1000, response });
+    response.catch(() => recent.delete(digest));
+  }
+
+  async function userTokens(client: AuthenticatedClient, user: UserRow, grant: {
+    loginMethod: string; grantType: string; action: string; familyId?: string; parentId?: string;
+  }, rc: RequestContext): Promise<TokenResponse> {
+    const features = await store.clients.featuresOf(client.id);
+    const life = lifetimesFor(features, deps.policy);
+    const { roles, scopes } = await store.users.claimsOf(user.id);
+    const now = deps.now();
+    const iat = SECONDS(now);
+    const exp = iat + life.accessSeconds;
+    const jti = newJti();
+    const scope = scopes.map((s) => s.name).join(' ');
+    // RFC 9068 §2.2 claims, plus every role and scope name (contract.md) and the plane marker.
+    const accessToken = await deps.signer.sign({
+      iss: deps.issuer, aud: client.audience, sub: user.id, iat, nbf: iat, exp, jti, client_id: client.clientIdentifier,
+      scope, roles: roles.map((r) => r.name), mad: 'auth', token_use: 'access',
+      username: user.username, preferred_username: user.username, email: user.email, email_verified: user.emailVerified,
+    }, { typ: 'at+jwt' });
+    const refreshToken = deps.policy.refreshEnabled ? randomToken() : null;
+    const familyId = grant.familyId ?? newId();
+    try {
+      await store.refreshTokens.issueWithSession(
+        { id: jti, userId: user.id, clientIdentifier: client.clientIdentifier, issuedAt: now.toISOString(),
+          expiresAt: new Date(exp * 1000).toISOString(), madUse: 'auth', loginMethod: grant.loginMethod,
+          familyId: refreshToken ? familyId : null },
+        refreshToken ? { id: newId(), tokenSha256: sha256Digest(refreshToken), familyId, parentId: grant.parentId ?? null,
+          expiresAt: new Date(now.getTime() + life.refreshSeconds * 1000).toISOString(), scope } : null,
+        { ...rc, actorId: user.id, action: grant.action, target: client.clientIdentifier, secondary: grant.grantType },
+      );
+    } catch (err) {
+      // The family was revoked (reuse detected) while this successor was being minted.
+      if (err instanceof ConsumedError) throw new InvalidCredentials();
+      throw err;
+    }
+    return { access_token: accessToken, token_type: 'bearer', expires_in: exp - iat, jti, refresh_token: refreshToken,
+      aud: client.audience, id_token: null };
+  }
+
+  async function failLogin(rc: RequestContext, client: AuthenticatedClient, username: string, why: string): Promise<never> {
+    await store.audit.append({ ...rc, actorId: 'anonymous', action: 'login_failed', target: client.clientIdentifier,
+      secondary: `${why}:${username.slice(0, 64)}`, outcome: 'failure' });
+    throw new InvalidCredentials();
+  }
+
+  /** The TOTP second factor, when the client enables it and the user enrolled for this client. */
+  async function totpSatisfied(client: AuthenticatedClient, user: UserRow, code: string): Promise<boolean> {
+    if (!totpEnabledFor(await store.clients.featuresOf(client.id))) return true;
+    const row = await store.totp.get(user.id, client.id);
+    if (!row?.isEnabled) return true;
+    const step = code ? verifyTotp(row.secret, code, row.lastUsedStep) : null;
+    // acceptStep refuses a step at or before the last accepted one: a code works once (RFC 6238 §5.2).
+    return step !== null && store.totp.acceptStep(user.id, client.id, step, false);
+  }
+
+  async function countTotpFailure(userId: string, rc: RequestContext): Promise<void> {
+    const { maxFailures, windowSeconds } = deps.policy.lockout;
+    if (maxFailures <= 0) return;
+    const now = deps.now().getTime();
+    if (totpFailures.size > 10_000) for (const [k, v] of totpFailures) if (now - v.since > windowSeconds * 1000) totpFailures.delete(k);
+    const prev = totpFailures.get(userId);
+    const entry = prev && now - prev.since <= windowSeconds * 1000 ? { count: prev.count + 1, since: prev.since } : { count: 1, since: now };
+    if (entry.count < maxFailures) {
+      totpFailures.set(userId, entry);
+      return;
+    }
+    totpFailures.delete(userId);
+    await store.users.recordFailedLogin(userId, { ...deps.policy.lockout, maxFailures: 1 },
+      { ...rc, actorId: userId, action: 'account_locked', target: userId, outcome: 'failure', secondary: 'totp' });
+  }
+
+  return {
+    refreshEnabled: deps.policy.refreshEnabled,
+
+    /** grant_type=password (RFC 6749 §4.3), with the optional TOTP second factor. */
+    async password(client: AuthenticatedClient, input: { username: string; password: string; totpCode: string },
+      rc: RequestContext): Promise<TokenResponse> {
+      const user = await deps.authenticate(input.username, input.password, rc);
+      if (!user) return failLogin(rc, client, input.username, 'password');
+      if (!(await totpSatisfied(client, user, input.totpCode))) {
+        await countTotpFailure(user.id, rc);
+        return failLogin(rc, client, input.username, 'totp');
+      }
+      totpFailures.delete(user.id);
+      return userTokens(client, user, { loginMethod: input.totpCode ? 'otp' : 'pwd', grantType: 'password', action: 'token_issued' }, rc);
+    },
+
+    /**
+     * grant_type=refresh_token (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2):
+     * a spent token presented again revokes its whole family, unless it is the immediately
+     * preceding token retried by the same client within the grace window, which gets the same successor.
+     */
+    async refresh(client: AuthenticatedClient, rawToken: string, rc: RequestContext): Promise<TokenResponse> {
+      if (!deps.policy.refreshEnabled) throw new InvalidCredentials();
+      const digest = sha256Digest(rawToken);
+      const retry = recent.get(digest);
+      if (retry && retry.until > Date.now() && retry.clientIdentifier === client.clientIdentifier) {
+        const successor = await retry.response.catch(() => null);
+        const next = successor?.refresh_token ? await store.refreshTokens.findByDigest(sha256Digest(successor.refresh_token)) : null;
+        if (successor && next && next.usedAt === null && !next.isRevoked) return successor;
+      }
+      const r = await store.refreshTokens.redeem(digest, client.clientIdentifier);
+      if (r.kind === 'reused' && inFlight.has(digest)) {
+        // A concurrent duplicate of a redemption still in progress (a client racing itself): it
+        // loses, without killing the winner's successor. Any later presentation is reuse.
+        throw new InvalidCredentials();
+      }
+      if (r.kind === 'reused') {
+        recent.delete(digest);
+        await store.refreshTokens.revokeFamily(r.token.familyId, { ...rc, actorId: r.token.userId,
+          action: 'refresh_token_reuse_detected', target: client.clientIdentifier, secondary: r.token.familyId, outcome: 'failure' });
+        throw new InvalidCredentials();
+      }
+      if (r.kind === 'invalid') throw new InvalidCredentials();
+      const token = r.token;
+      inFlight.add(digest);
+      const issued = (async () => {
+        const user = await store.users.getById(token.userId);
+        const locked = user?.lockoutUntil != null && Date.parse(user.lockoutUntil) > deps.now().getTime();
+        if (!user || !user.isActive || locked) throw new InvalidCredentials();
+        return userTokens(client, user, { loginMethod: 'refresh', grantType: 'refresh_token', action: 'refresh_token_used',
+          familyId: token.familyId, parentId: token.id }, rc);
+      })().finally(() => inFlight.delete(digest));
+      remember(digest, client.clientIdentifier, issued);
+      return issued;
+    },
+
+    /**
+     * grant_type=client_credentials (RFC 6749 §4.4): `sub` is the client identifier, `scope` the
+     * client's scope names, narrowed by an optional `scope` parameter (never widened). No session
+     * row: revocation puts the jti in the denylist.
+     */
+    async clientCredentials(client: AuthenticatedClient, requestedScope: string, action: 'token_issued' | 'oidc_token_issued',
+      rc: RequestContext): Promise<TokenResponse> {
+      const held = await store.clients.scopeNamesOf(client.id);
+      let granted = held;
+      if (requestedScope) {
+        const asked = [...new Set(requestedScope.split(' ').filter(Boolean))];
+        const missing = asked.filter((s) => !held.includes(s));
+        if (missing.length) throw new ScopeNotAllowed('Requested scope is not granted to this client');
+        granted = asked;
+      }
+      const life = lifetimesFor(await store.clients.featuresOf(client.id), deps.policy);
+      const iat = SECONDS(deps.now());
+      const exp = iat + life.accessSeconds;
+      const jti = newJti();
+      const accessToken = await deps.signer.sign({
+        iss: deps.issuer, aud: client.audience, sub: client.clientIdentifier, iat, nbf: iat, exp, jti,
+        client_id: client.clientIdentifier, gty: 'client_credentials', roles: [], mad: 'auth', token_use: 'access',
+        ...(granted.length ? { scope: granted.join(' ') } : {}),
+      }, { typ: 'at+jwt' });
+      await store.audit.append({ ...rc, actorId: client.clientIdentifier, action, target: client.clientIdentifier,
+        secondary: 'client_credentials' });
+      return { access_token: accessToken, token_type: 'bearer', expires_in: exp - iat, jti, refresh_token: null,
+        aud: client.audience, id_token: null };
+    },
+  };
+}
+
+export type AuthTokenService = ReturnType<typeof createAuthTokenService>;

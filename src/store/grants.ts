@@ -1,0 +1,45 @@
+import type { StoreContext } from './context.js';
+import type { AuditStore } from './audit.js';
+import { toSession } from './sessions.js';
+import type { AuditEntry, SessionRow } from './types.js';
+
+/**
+ * A user's auth-plane grants (sessions and refresh tokens) as the self-service routes see them:
+ * listing, and revoking in bulk on logout. Admin-plane sessions are never touched here.
+ */
+export function createGrantStore(ctx: StoreContext, audit: AuditStore) {
+  return {
+    /** Every auth-plane session of a user, newest first, with the username filled in. */
+    async sessionsOfUser(userId: string): Promise<(SessionRow & { username: string })[]> {
+      const rows = ctx.sql(`SELECT s.*, u.username AS username FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.user_id = ? AND s.mad_use = 'auth' ORDER BY s.issued_at DESC LIMIT 1000`).all(userId) as
+        (Parameters<typeof toSession>[0] & { username: string })[];
+      return rows.map((r) => ({ ...toSession(r), username: r.username }));
+    },
+
+    /** Revokes the user's sessions and refresh tokens for one client (`/logout`). Returns sessions revoked. */
+    async revokeForClient(userId: string, clientIdentifier: string, entry?: AuditEntry): Promise<number> {
+      return ctx.db.transaction(() => {
+        const { changes } = ctx.sql(`UPDATE sessions SET is_revoked = 1
+          WHERE user_id = ? AND client_identifier = ? AND mad_use = 'auth' AND is_revoked = 0`).run(userId, clientIdentifier);
+        ctx.sql('UPDATE refresh_tokens SET is_revoked = 1 WHERE user_id = ? AND client_identifier = ? AND is_revoked = 0')
+          .run(userId, clientIdentifier);
+        if (entry) audit.appendSync(entry);
+        return changes;
+      }).immediate();
+    },
+
+    /** Revokes every auth-plane session and refresh token of the user (`/logout-all`). */
+    async revokeAll(userId: string, entry?: AuditEntry): Promise<number> {
+      return ctx.db.transaction(() => {
+        const { changes } = ctx.sql(`UPDATE sessions SET is_revoked = 1 WHERE user_id = ? AND mad_use = 'auth' AND is_revoked = 0`)
+          .run(userId);
+        ctx.sql('UPDATE refresh_tokens SET is_revoked = 1 WHERE user_id = ? AND is_revoked = 0').run(userId);
+        if (entry) audit.appendSync(entry);
+        return changes;
+      }).immediate();
+    },
+  };
+}
+
+export type GrantStore = ReturnType<typeof createGrantStore>;

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminClient } from '../../bindings/typescript/admin-client.js';
+import { AuthClient } from '../../bindings/typescript/auth-client.js';
+import type { MadApiError } from '../../bindings/typescript/models.js';
+import { arrange, type TestClient, type TestUser } from '../helpers/arrange.js';
+import { bearer, form, http, jsonBody } from '../helpers/http.js';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let a: ReturnType<typeof arrange>;
+let auth: AuthClient;
+let admin: AdminClient;
+let owner: TestClient;
+let stranger: TestClient;
+let inspector: TestClient;
+let revoker: TestClient;
+let user: TestUser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  a = arrange(server);
+  auth = new AuthClient(server.authUrl);
+  admin = new AdminClient(server.adminUrl);
+  await admin.login(ADMIN_USERNAME, ADMIN_PASSWORD);
+  owner = await a.client({ scopes: ['reports:read'] });
+  stranger = await a.client();
+  inspector = await a.client({ scopes: ['microauthd:introspect'] });
+  revoker = await a.client({ scopes: ['microauthd:revoke'] });
+  user = await a.user({ scopes: ['openid'] });
+});
+afterAll(async () => {
+  a?.close();
+  await server?.close();
+});
+
+const creds = (c: TestClient, basic = false) => ({ clientId: c.clientId, clientSecret: c.clientSecret, basic });
+const login = () => auth.passwordGrant({ ...creds(owner), username: user.username, password: user.password });
+
+describe('auth POST /introspect (RFC 7662)', () => {
+  it('describes an own live access token, then {"active":false} alone after revocation', async () => {
+    const t = await login();
+    const before = await auth.introspect({ ...creds(owner), token: t.access_token });
+    expect(before).toMatchObject({ active: true, token_type: 'access_token', client_id: owner.clientId, sub: user.id,
+      username: user.username, scope: 'openid', jti: t.jti, token_use: 'access', mad: 'auth', iss: 'http://127.0.0.1', aud: owner.audience });
+    expect(before.exp! - before.iat!).toBe(900);
+    expect((await auth.revoke({ ...creds(owner, true), token: t.access_token })).success).toBe(true);
+    expect(await auth.introspect({ ...creds(owner), token: t.access_token })).toEqual({ active: false });
+    expect((await http(`${server.authUrl}/me`, bearer(t.access_token))).status).toBe(401);
+    expect((await a.store.audit.list({ action: 'token_revoked' })).total).toBeGreaterThan(0);
+    expect((await a.store.audit.list({ action: 'token.introspect.success' })).total).toBeGreaterThan(0);
+  });
+
+  it('describes and revokes refresh tokens (the whole family), honouring token_type_hint', async () => {
+    const t = await login();
+    const info = await auth.introspect({ ...creds(owner), token: t.refresh_token!, tokenTypeHint: 'refresh_token' });
+    expect(info).toMatchObject({ active: true, token_type: 'refresh_token', client_id: owner.clientId, sub: user.id, username: user.username });
+    // A wrong hint still finds the token (RFC 7009 §2.1: try the other type).
+    expect((await auth.introspect({ ...creds(owner), token: t.refresh_token!, tokenTypeHint: 'access_token' })).active).toBe(true);
+    await auth.revoke({ ...creds(owner), token: t.refresh_token!, tokenTypeHint: 'refresh_token' });
+    expect(await auth.introspect({ ...creds(owner), token: t.refresh_token! })).toEqual({ active: false });
+    // The family's access token is gone too.
+    expect((await http(`${server.authUrl}/me`, bearer(t.access_token))).status).toBe(401);
+    const refused = await auth.refresh({ ...creds(owner), refreshToken: t.refresh_token! }).catch((e: MadApiError) => e);
+    expect((refused as MadApiError).error).toBe('invalid_grant');
+  });
+
+  it('refuses cross-client introspection unless the caller holds microauthd:introspect', async () => {
+    const t = await login();
+    expect(await auth.introspect({ ...creds(stranger), token: t.access_token })).toEqual({ active: false });
+    expect(await auth.introspect({ ...creds(stranger), token: t.refresh_token! })).toEqual({ active: false });
+    expect((await a.store.audit.list({ action: 'token.introspect.failure' })).total).toBeGreaterThan(0);
+    expect(await auth.introspect({ ...creds(inspector), token: t.access_token })).toMatchObject({ active: true, client_id: owner.clientId });
+    // The introspect scope covers access tokens, not another client's refresh tokens.
+    expect(await auth.introspect({ ...creds(inspector), token: t.refresh_token! })).toEqual({ active: false });
+  });
+
+  it('answers {"active":false} for garbage, admin-plane tokens and expired or forged tokens', async () => {
+    const adminToken = admin.token!;
+    for (const token of ['garbage', 'a.b.c', adminToken, `${(await login()).access_token}x`]) {
+      expect(await auth.introspect({ ...creds(inspector), token })).toEqual({ active: false });
+    }
+  });
+
+  it('authenticates the caller: a bad client is 401 invalid_client; JSON bodies work; a missing token is invalid_request', async () => {
+    const t = await login();
+    const bad = await http(`${server.authUrl}/introspect`, form({ token: t.access_token, client_id: owner.clientId, client_secret: 'nope' }));
+    expect(bad.status).toBe(401);
+    expect(bad.json.error).toBe('invalid_client');
+    const none = await http(`${server.authUrl}/introspect`, form({ token: t.access_token }));
+    expect(none.status).toBe(401);
+    const viaJson = await http(`${server.authUrl}/introspect`, jsonBody({ token: t.access_token, client_id: owner.clientId, client_secret: owner.clientSecret }));
+    expect(viaJson.status).toBe(200);
+    expect(viaJson.json.active).toBe(true);
+    expect(viaJson.headers.get('cache-control')).toBe('no-store');
+    const missing = await http(`${server.authUrl}/introspect`, form({ client_id: owner.clientId, client_secret: owner.clientSecret }));
+    expect(missing.status).toBe(400);
+    expect(missing.json.error).toBe('invalid_request');
+    const arr = await http(`${server.authUrl}/introspect`, jsonBody([1, 2]));
+    expect(arr.status).toBe(400);
+  });
+});
+
+describe('auth POST /revoke (RFC 7009)', () => {
+  it('answers 200 for unknown, foreign and invalid tokens without revoking foreign ones', async () => {
+    const t = await login();
+    expect(await auth.revoke({ ...creds(stranger), token: t.access_token })).toEqual({ success: true, message: 'Token revoked' });
+    expect((await http(`${server.authUrl}/me`, bearer(t.access_token))).status).toBe(200);
+    expect((await auth.revoke({ ...creds(stranger), token: 'not-a-token' })).success).toBe(true);
+    expect((await auth.revoke({ ...creds(owner), token: admin.token! })).success).toBe(true);
+    const adminStill = await http(`${server.adminUrl}/keys/auth`, bearer(admin.token!));
+    expect(adminStill.status).toBe(200);
+    // A client holding microauthd:revoke may revoke any client's access token.
+    await auth.revoke({ ...creds(revoker), token: t.access_token });
+    expect((await http(`${server.authUrl}/me`, bearer(t.access_token))).status).toBe(401);
+  });
+
+  it('revokes client_credentials tokens through the denylist', async () => {
+    const t = await auth.clientCredentials(creds(owner));
+    expect((await http(`${server.authUrl}/whoami`, bearer(t.access_token))).status).toBe(200);
+    await auth.revoke({ ...creds(owner), token: t.access_token, tokenTypeHint: 'access_token' });
+    expect(await a.store.denylist.has(t.jti)).toBe(true);
+    expect((await http(`${server.authUrl}/whoami`, bearer(t.access_token))).status).toBe(401);
+    expect(await auth.introspect({ ...creds(owner), token: t.access_token })).toEqual({ active: false });
+  });
+
+  it('refuses a bad client with 401 and a blank token with 400', async () => {
+    const bad = await http(`${server.authUrl}/revoke`, form({ token: 'x', client_id: owner.clientId, client_secret: 'wrong' }));
+    expect(bad.status).toBe(401);
+    expect(bad.json.error).toBe('invalid_client');
+    const blank = await http(`${server.authUrl}/revoke`, form({ token: '', client_id: owner.clientId, client_secret: owner.clientSecret }));
+    expect(blank.status).toBe(400);
+  });
+});
+
+describe('admin POST /introspect and /revoke', () => {
+  it('introspects an auth-plane token: claims plus valid, expired and active (reflecting revocation)', async () => {
+    const t = await login();
+    const info = await admin.introspect(t.access_token);
+    expect(info).toMatchObject({ valid: true, expired: false, active: true, sub: user.id, jti: t.jti, client_id: owner.clientId, mad: 'auth' });
+    expect(typeof info.exp).toBe('number');
+    const viaForm = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, form({ token: t.access_token })));
+    expect(viaForm.json.valid).toBe(true);
+    expect(await admin.revoke(t.access_token, 'access_token')).toEqual({ success: true, message: 'Token revoked' });
+    expect((await admin.introspect(t.access_token)).active).toBe(false);
+    expect((await http(`${server.authUrl}/me`, bearer(t.access_token))).status).toBe(401);
+    expect((await a.store.audit.list({ action: 'admin.auth.token.introspect' })).total).toBeGreaterThan(0);
+  });
+
+  it('refuses admin-plane tokens (403), invalid tokens (400) and blank input (400)', async () => {
+    const own = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, jsonBody({ token: admin.token })));
+    expect(own.status).toBe(403);
+    expect(own.json).toEqual({ success: false, message: 'Admin token introspection is not allowed' });
+    const forged = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, jsonBody({ token: `${(await login()).access_token.slice(0, -4)}AAAA` })));
+    expect(forged.status).toBe(400);
+    expect(forged.json.message).toMatch(/^Invalid token/);
+    const blank = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, jsonBody({ token: ' ' })));
+    expect(blank.json).toEqual({ success: false, message: 'Token is required' });
+    const blankRevoke = await http(`${server.adminUrl}/revoke`, bearer(admin.token!, form({ token: '' })));
+    expect(blankRevoke.status).toBe(400);
+    expect(blankRevoke.json).toEqual({ success: false, message: 'Missing token' });
+    expect((await admin.revoke('unknown-token')).success).toBe(true);
+  });
+
+  it('revokes a refresh token family, and is behind the admin bearer', async () => {
+    const t = await login();
+    await admin.revoke(t.refresh_token!, 'refresh_token');
+    const refused = await auth.refresh({ ...creds(owner), refreshToken: t.refresh_token! }).catch((e: MadApiError) => e);
+    expect((refused as MadApiError).status).toBe(400);
+    expect((await http(`${server.adminUrl}/introspect`, jsonBody({ token: t.access_token }))).status).toBe(401);
+    const authToken = await login();
+    expect((await http(`${server.adminUrl}/revoke`, bearer(authToken.access_token, form({ token: 'x' })))).status).toBe(401);
+  });
+});
