@@ -9,7 +9,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type Koa from 'koa';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createDashboardApp, createSealer } from '../dashboard/app.js';
 import { pino } from 'pino';
 import { ConfigError, formatEffectiveConfig, issuerFor, loadConfig, type Config } from './config/index.js';
 import { openKeyring } from './crypto/keyring.js';
@@ -131,12 +132,24 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       },
     });
 
-    const authServer = await listen(authApp, config.authIp, config.authPort, config.authSslCertFile, config.authSslCertPass, config.requestTimeout);
+    // The dashboard shares the admin port (under /dashboard) but not its middleware: it is a client
+    // of the admin API, reached over loopback with the signed-in administrator's token.
+    let selfAdminUrl = '';
+    const dashboard = config.enableDashboard
+      ? createDashboardApp({ adminUrl: () => selfAdminUrl, sealer: createSealer(), secureCookies: Boolean(config.adminSslCertFile) }).callback()
+      : null;
+    const adminCallback = adminApp.callback();
+    const adminHandler: Handler = dashboard
+      ? (req, res) => (/^\/dashboard(\/|$)|^\/Dashboard$/.test(req.url ?? '') ? dashboard(req, res) : adminCallback(req, res))
+      : adminCallback;
+
+    const authServer = await listen(authApp.callback(), config.authIp, config.authPort, config.authSslCertFile, config.authSslCertPass, config.requestTimeout);
     servers.push(authServer);
-    const adminServer = await listen(adminApp, config.adminIp, config.adminPort, config.adminSslCertFile, config.adminSslCertPass, config.requestTimeout);
+    const adminServer = await listen(adminHandler, config.adminIp, config.adminPort, config.adminSslCertFile, config.adminSslCertPass, config.requestTimeout);
     servers.push(adminServer);
     const authUrl = urlOf(authServer, Boolean(config.authSslCertFile));
     const adminUrl = urlOf(adminServer, Boolean(config.adminSslCertFile));
+    selfAdminUrl = adminUrl.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
     log.info({ authUrl, adminUrl, issuer }, 'microauthd started');
 
     let stopping: Promise<void> | null = null;
@@ -156,10 +169,12 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   }
 }
 
-function listen(app: Koa, host: string, port: number, pfxFile: string, pfxPass: string, timeoutSeconds: number): Promise<Server> {
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+function listen(handler: Handler, host: string, port: number, pfxFile: string, pfxPass: string, timeoutSeconds: number): Promise<Server> {
   const server = pfxFile
-    ? createHttpsServer({ pfx: readFileSync(pfxFile), passphrase: pfxPass }, app.callback())
-    : createHttpServer(app.callback());
+    ? createHttpsServer({ pfx: readFileSync(pfxFile), passphrase: pfxPass }, handler)
+    : createHttpServer(handler);
   applyServerTimeouts(server, timeoutSeconds);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
