@@ -23,6 +23,11 @@ import { applyServerTimeouts } from './planes/shared/timeout.js';
 import { createAdminTokenService } from './services/admin-tokens.js';
 import { createAuthTokenService } from './services/auth-tokens.js';
 import { createAuthenticate } from './services/authenticate.js';
+import { createPermissionService } from './services/permissions.js';
+import { createRoleService } from './services/roles.js';
+import { createScopeService } from './services/scopes.js';
+import { createTotpEnrolment } from './services/totp-enrolment.js';
+import { createUserService } from './services/users.js';
 import { createClientAuth } from './services/client-auth.js';
 import { createSelfService } from './services/self-service.js';
 import { createTokenIntrospection } from './services/token-introspection.js';
@@ -103,6 +108,11 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         lockout: { windowSeconds: config.secondsToResetLoginFailures, maxFailures: config.maxLoginFailures,
           lockoutSeconds: config.failedPasswordLockoutDuration } },
     });
+    const users = createUserService({ store, hasher, now });
+    const directory = {
+      users, roles: createRoleService({ store }), permissions: createPermissionService({ store }), scopes: createScopeService({ store }),
+      totp: createTotpEnrolment({ store, qrOutputRoot: config.totpQrOutputRoot }),
+    };
     // Built on the auth plane's public verifier only: the admin plane never gets the auth signer.
     const introspection = createTokenIntrospection({ store, verifier: authKeys.verifier, isTokenLive, issuer, now });
     const authApp = createAuthApp({
@@ -115,7 +125,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       verifier: authKeys.verifier,
       keys: authKeys.manager,
       services: {
-        isTokenLive, clientAuth, tokens: authTokens, introspection, selfService: createSelfService({ store }),
+        isTokenLive, clientAuth, tokens: authTokens, introspection, selfService: createSelfService({ store }), users,
       },
     });
     const adminApp = createAdminApp({
@@ -129,6 +139,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         adminTokens,
         isSessionActive: (jti, sub) => store.sessions.isActive(jti, sub, 'admin'),
         introspection,
+        directory,
       },
     });
 

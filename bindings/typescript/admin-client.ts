@@ -1,5 +1,8 @@
 import { enc, Transport, type TransportOptions } from './transport.js';
-import type { AdminIntrospectionResponse, KeyInfo, Jwks, MessageResponse, PingResponse, TokenResponse, VersionResponse } from './models.js';
+import type {
+  AccessCheckResponse, AdminIntrospectionResponse, Jwks, KeyInfo, MessageResponse, Page, PermissionDto, PermissionObject, PingResponse,
+  RoleDto, RoleObject, ScopeObject, TokenResponse, TotpQrResponse, UserObject, UserUpdate, VersionResponse,
+} from './models.js';
 
 /**
  * Client for every route of the ADMIN plane (default http://127.0.0.1:9041). Methods are named after
@@ -54,6 +57,212 @@ export class AdminClient {
   }
 
   // ---- part A: users, user roles/scopes, TOTP enrolment, roles, permissions, check-access, scopes ----
+
+  private async page<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<Page<T>> {
+    const res = await this.transport.raw({ method: 'GET', path, query });
+    const items = (res.body as T[] | undefined) ?? [];
+    return { items, total: Number(res.headers.get('X-Total-Count') ?? items.length) };
+  }
+
+  private send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown): Promise<T> {
+    return this.transport.request<T>({ method, path, ...(json !== undefined ? { body: { json } } : {}) });
+  }
+
+  createUser(user: { username: string; email: string; password: string }): Promise<UserObject> {
+    return this.send('POST', '/users', user);
+  }
+
+  /** One page of users (X-Total-Count in `total`); `include_inactive` lists deactivated users too. */
+  listUsersPage(options: { limit?: number; offset?: number; include_inactive?: boolean } = {}): Promise<Page<UserObject>> {
+    return this.page('/users', { limit: options.limit, offset: options.offset, include_inactive: options.include_inactive || undefined });
+  }
+
+  async listUsers(options: { limit?: number; offset?: number; include_inactive?: boolean } = {}): Promise<UserObject[]> {
+    return (await this.listUsersPage(options)).items;
+  }
+
+  getUser(id: string): Promise<UserObject> {
+    return this.transport.request({ method: 'GET', path: `/users/${enc(id)}` });
+  }
+
+  userIdByName(username: string): Promise<string> {
+    return this.transport.request({ method: 'GET', path: `/users/id-by-name/${enc(username)}` });
+  }
+
+  updateUser(id: string, changes: UserUpdate): Promise<UserObject> {
+    return this.send('PUT', `/users/${enc(id)}`, changes);
+  }
+
+  verifyEmail(id: string): Promise<MessageResponse> {
+    return this.send('POST', `/users/${enc(id)}/verify-email`);
+  }
+
+  deactivateUser(id: string): Promise<MessageResponse> {
+    return this.send('POST', `/users/deactivate/${enc(id)}`);
+  }
+
+  activateUser(id: string): Promise<MessageResponse> {
+    return this.send('POST', `/users/${enc(id)}/activate`);
+  }
+
+  deleteUser(id: string): Promise<MessageResponse> {
+    return this.send('DELETE', `/users/${enc(id)}`);
+  }
+
+  resetPassword(id: string, newPassword: string): Promise<MessageResponse> {
+    return this.send('POST', `/users/${enc(id)}/reset`, { new_password: newPassword });
+  }
+
+  /** An ISO-8601 date locks the user until then (and revokes its sessions); null clears the lockout. */
+  setLockout(id: string, lockoutUntil: string | null): Promise<MessageResponse> {
+    return this.send('POST', `/users/${enc(id)}/set-lockout`, { lockout_until: lockoutUntil });
+  }
+
+  /** TOTP enrolment; `clientId` is the client's internal id or identifier. */
+  generateTotp(userId: string, clientId: string, qrOutputPath = '.'): Promise<TotpQrResponse> {
+    return this.send('POST', `/users/${enc(userId)}/totp/generate`, { user_id: userId, client_id: clientId, qr_output_path: qrOutputPath });
+  }
+
+  verifyTotp(userId: string, clientId: string, code: string): Promise<MessageResponse> {
+    return this.send('POST', '/users/totp/verify', { user_id: userId, client_id: clientId, code });
+  }
+
+  disableTotp(userId: string, clientId: string): Promise<MessageResponse> {
+    return this.send('POST', `/users/${enc(userId)}/${enc(clientId)}/disable-totp`);
+  }
+
+  userScopes(userId: string): Promise<ScopeObject[]> {
+    return this.transport.request({ method: 'GET', path: `/users/${enc(userId)}/scopes` });
+  }
+
+  assignUserScopes(userId: string, scopeIds: string[]): Promise<MessageResponse> {
+    return this.send('POST', `/users/${enc(userId)}/scopes`, { scope_ids: scopeIds });
+  }
+
+  removeUserScope(userId: string, scopeId: string): Promise<MessageResponse> {
+    return this.send('DELETE', `/users/${enc(userId)}/scopes/${enc(scopeId)}`);
+  }
+
+  /** The user's roles, or (`all`) every active role. */
+  userRoles(userId: string, all = false): Promise<RoleDto[]> {
+    return this.transport.request({ method: 'GET', path: `/users/${enc(userId)}/roles`, query: { all } });
+  }
+
+  replaceUserRoles(userId: string, roles: RoleDto[]): Promise<MessageResponse> {
+    return this.send('PUT', `/users/${enc(userId)}/roles`, roles);
+  }
+
+  createRole(name: string, description = ''): Promise<RoleObject> {
+    return this.send('POST', '/roles', { name, description });
+  }
+
+  updateRole(id: string, changes: { name?: string; description?: string; is_protected?: boolean }): Promise<RoleObject> {
+    return this.send('PUT', `/roles/${enc(id)}`, changes);
+  }
+
+  listRoles(): Promise<RoleObject[]> {
+    return this.transport.request({ method: 'GET', path: '/roles' });
+  }
+
+  getRole(id: string): Promise<RoleObject> {
+    return this.transport.request({ method: 'GET', path: `/roles/${enc(id)}` });
+  }
+
+  roleIdByName(name: string): Promise<string> {
+    return this.transport.request({ method: 'GET', path: `/roles/id-by-name/${enc(name)}` });
+  }
+
+  deleteRole(id: string): Promise<MessageResponse> {
+    return this.send('DELETE', `/roles/${enc(id)}`);
+  }
+
+  assignRole(userId: string, roleId: string): Promise<MessageResponse> {
+    return this.send('POST', '/roles/assign', { user_id: userId, role_id: roleId });
+  }
+
+  unassignRole(userId: string, roleId: string): Promise<MessageResponse> {
+    return this.send('POST', '/roles/unassign', { user_id: userId, role_id: roleId });
+  }
+
+  roleIdsOfUser(userId: string): Promise<string[]> {
+    return this.transport.request({ method: 'GET', path: `/roles/user/${enc(userId)}` });
+  }
+
+  assignPermission(roleId: string, permissionId: string): Promise<MessageResponse> {
+    return this.send('POST', `/roles/${enc(roleId)}/permissions`, { permission_id: permissionId });
+  }
+
+  removePermission(roleId: string, permissionId: string): Promise<MessageResponse> {
+    return this.send('DELETE', `/roles/${enc(roleId)}/permissions/${enc(permissionId)}`);
+  }
+
+  rolePermissions(roleId: string): Promise<PermissionObject[]> {
+    return this.transport.request({ method: 'GET', path: `/roles/${enc(roleId)}/permissions` });
+  }
+
+  createPermission(name: string): Promise<PermissionObject> {
+    return this.send('POST', '/permissions', { name });
+  }
+
+  updatePermission(id: string, name: string): Promise<PermissionObject> {
+    return this.send('PUT', `/permissions/${enc(id)}`, { id, name });
+  }
+
+  listPermissions(): Promise<PermissionObject[]> {
+    return this.transport.request({ method: 'GET', path: '/permissions' });
+  }
+
+  getPermission(id: string): Promise<PermissionObject> {
+    return this.transport.request({ method: 'GET', path: `/permissions/${enc(id)}` });
+  }
+
+  permissionIdByName(name: string): Promise<string> {
+    return this.transport.request({ method: 'GET', path: `/permissions/id-by-name/${enc(name)}` });
+  }
+
+  deletePermission(id: string): Promise<MessageResponse> {
+    return this.send('DELETE', `/permissions/${enc(id)}`);
+  }
+
+  allPermissionDtos(): Promise<PermissionDto[]> {
+    return this.transport.request({ method: 'GET', path: '/permissions/retrieve/all' });
+  }
+
+  permissionDtosOfRole(roleId: string): Promise<PermissionDto[]> {
+    return this.transport.request({ method: 'GET', path: `/permissions/retrieve/${enc(roleId)}` });
+  }
+
+  userPermissions(userId: string): Promise<PermissionObject[]> {
+    return this.transport.request({ method: 'GET', path: `/permissions/user/${enc(userId)}` });
+  }
+
+  checkAccess(userId: string, permissionId: string): Promise<AccessCheckResponse> {
+    return this.send('POST', '/check-access', { user_id: userId, permission_id: permissionId });
+  }
+
+  createScope(name: string, desc = ''): Promise<ScopeObject> {
+    return this.send('POST', '/scopes', { name, desc });
+  }
+
+  updateScope(id: string, changes: { name?: string; desc?: string; is_protected?: boolean }): Promise<ScopeObject> {
+    return this.send('PUT', `/scopes/${enc(id)}`, changes);
+  }
+
+  listScopes(): Promise<ScopeObject[]> {
+    return this.transport.request({ method: 'GET', path: '/scopes' });
+  }
+
+  getScope(id: string): Promise<ScopeObject> {
+    return this.transport.request({ method: 'GET', path: `/scopes/${enc(id)}` });
+  }
+
+  scopeIdByName(name: string): Promise<string> {
+    return this.transport.request({ method: 'GET', path: `/scopes/id-by-name/${enc(name)}` });
+  }
+
+  deleteScope(id: string): Promise<MessageResponse> {
+    return this.send('DELETE', `/scopes/${enc(id)}`);
+  }
 
   // ---- end part A ----
 

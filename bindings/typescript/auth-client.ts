@@ -2,6 +2,7 @@ import { Transport, type TransportOptions } from './transport.js';
 import type {
   ClientCredentials, IntrospectionResponse, Jwks, MeResponse, MessageResponse, PasswordGrantRequest, PingResponse,
   RefreshTokenResponse, SessionResponse, TokenResponse, UserInfoResponse, VersionResponse,
+  UserObject,
 } from './models.js';
 
 /** Form fields and headers for client authentication: HTTP Basic (form-encoded parts) or form fields. */
@@ -121,6 +122,31 @@ export class AuthClient {
   // ---- end auth plane ----
 
   // ---- auth part A: scoped user administration (POST /user, /user/{id}/reset, /user/{id}/deactivate, GET /user/{id}, GET /users) ----
+
+  /** Needs `admin:provision_users` in the bearer token's scope. */
+  provisionUser(user: { username: string; email: string; password: string }): Promise<UserObject> {
+    return this.transport.request({ method: 'POST', path: '/user', body: { json: user } });
+  }
+
+  /** Needs `admin:reset_passwords`. */
+  resetUserPassword(id: string, newPassword: string): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: `/user/${encodeURIComponent(id)}/reset`, body: { json: { new_password: newPassword } } });
+  }
+
+  /** Needs `admin:deactivate_users`; revokes the user's sessions. */
+  deactivateUser(id: string): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: `/user/${encodeURIComponent(id)}/deactivate` });
+  }
+
+  /** Needs `admin:read_user`. */
+  readUser(id: string): Promise<UserObject> {
+    return this.transport.request({ method: 'GET', path: `/user/${encodeURIComponent(id)}` });
+  }
+
+  /** Needs `admin:list_users`. */
+  listUsers(options: { limit?: number; offset?: number } = {}): Promise<UserObject[]> {
+    return this.transport.request({ method: 'GET', path: '/users', query: { limit: options.limit, offset: options.offset } });
+  }
 
   // ---- end auth part A ----
 }

@@ -76,6 +76,66 @@ export interface Page<T> {
 
 // ---- models: users, roles, permissions, scopes (admin API part A) ----
 
+export interface UserObject {
+  id: string;
+  username: string;
+  email: string;
+  created_at: string;
+  lockout_until: string | null;
+  is_active: boolean;
+  email_verified: boolean;
+  totp_enabled: boolean;
+}
+
+/** Fields of a partial user update (PUT /users/{id}); absent fields keep their values. */
+export interface UserUpdate {
+  username?: string;
+  email?: string;
+  is_active?: boolean;
+  email_verified?: boolean;
+  lockout_until?: string | null;
+}
+
+export interface RoleObject {
+  id: string;
+  name: string;
+  description: string | null;
+  is_protected: boolean;
+  is_active: boolean;
+}
+
+/** `{id, name}`: RoleDto and PermissionDto, and PermissionObject (same two fields). */
+export interface RoleDto {
+  id: string;
+  name: string;
+}
+export type PermissionObject = RoleDto;
+export type PermissionDto = RoleDto;
+
+export interface ScopeObject {
+  id: string;
+  name: string;
+  /** The description: `desc`, as the original spelled it. */
+  desc: string | null;
+  is_active: boolean;
+  is_protected: boolean;
+  created_at: string;
+}
+
+export interface AccessCheckResponse {
+  user_id: string;
+  permission_id: string;
+  allowed: boolean;
+}
+
+export interface TotpQrResponse {
+  success: boolean;
+  /** The SVG written under --totp-qr-output-root (null when the server has no QR root). */
+  filename: string | null;
+  otpauth_uri: string;
+  qr_svg: string;
+}
+
 // ---- end part A ----
 
 // ---- models: clients, sessions, refresh tokens, audit (admin API part B) ----

@@ -6,6 +6,9 @@ import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createTotpStore } from './totp.js';
 import { createStoreContext } from './context.js';
 import { createMetaStore } from './meta.js';
+import { createPermissionStore } from './permissions.js';
+import { createRoleStore } from './roles.js';
+import { createScopeStore } from './scopes.js';
 import type { Db } from './open.js';
 import { createSessionStore } from './sessions.js';
 import { createSigningKeyStore } from './signing-keys.js';
@@ -30,6 +33,9 @@ export function createStore(db: Db, now?: () => Date) {
     audit,
     meta: createMetaStore(ctx),
     users: createUserStore(ctx, audit),
+    roles: createRoleStore(ctx, audit),
+    permissions: createPermissionStore(ctx, audit),
+    scopes: createScopeStore(ctx, audit),
     sessions,
     refreshTokens: createRefreshTokenStore(ctx, audit, sessions),
     clients: createClientStore(ctx, audit),

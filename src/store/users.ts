@@ -31,7 +31,23 @@ export interface FailurePolicy {
   lockoutSeconds: number;
 }
 
+export interface UserChanges {
+  username?: string;
+  email?: string;
+  isActive?: boolean;
+  emailVerified?: boolean;
+  lockoutUntil?: string | null;
+}
+
+export type ActiveChange = 'changed' | 'unchanged' | 'missing';
+
 export function createUserStore(ctx: StoreContext, audit: AuditStore) {
+  /** Revokes every session and refresh token of a user: part of deactivation and lockout. */
+  const revokeAllSync = (userId: string): void => {
+    ctx.sql('UPDATE sessions SET is_revoked = 1 WHERE user_id = ? AND is_revoked = 0').run(userId);
+    ctx.sql('UPDATE refresh_tokens SET is_revoked = 1 WHERE user_id = ? AND is_revoked = 0').run(userId);
+  };
+
   const byId = (id: string): UserRow | null => {
     const r = ctx.sql('SELECT * FROM users WHERE id = ?').get(id) as UserDbRow | undefined;
     return r ? toUser(r) : null;
@@ -105,6 +121,80 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
       } else {
         ctx.sql('UPDATE users SET failed_logins = 0, last_login = ? WHERE id = ?').run(now, id);
       }
+    },
+
+    /** Active users by username (inactive too with includeInactive); total for X-Total-Count. */
+    async list(o: { limit: number; offset: number; includeInactive: boolean }): Promise<{ rows: UserRow[]; total: number }> {
+      const where = o.includeInactive ? '' : 'WHERE is_active = 1';
+      const total = (ctx.sql(`SELECT count(*) AS n FROM users ${where}`).get() as { n: number }).n;
+      const rows = ctx.sql(`SELECT * FROM users ${where} ORDER BY username LIMIT ? OFFSET ?`).all(o.limit, o.offset) as UserDbRow[];
+      return { rows: rows.map(toUser), total };
+    },
+
+    /** Applies the given changes (a deactivation or a lockout also revokes the user's grants). */
+    async update(id: string, changes: UserChanges, entry?: AuditEntry): Promise<UserRow | null> {
+      return ctx.db.transaction(() => {
+        const before = byId(id);
+        if (!before) return null;
+        const next = {
+          username: changes.username ?? before.username,
+          email: changes.email ?? before.email,
+          is_active: (changes.isActive ?? before.isActive) ? 1 : 0,
+          email_verified: (changes.emailVerified ?? before.emailVerified) ? 1 : 0,
+          lockout_until: changes.lockoutUntil !== undefined ? changes.lockoutUntil : before.lockoutUntil,
+        };
+        try {
+          ctx.sql(`UPDATE users SET username = ?, email = ?, is_active = ?, email_verified = ?, lockout_until = ?, modified_at = ?
+            WHERE id = ?`).run(next.username, next.email, next.is_active, next.email_verified, next.lockout_until, ctx.now().toISOString(), id);
+        } catch (err) {
+          translateSqliteError(err, `user '${next.username}'`);
+        }
+        const locking = next.lockout_until !== null && next.lockout_until !== before.lockoutUntil && next.lockout_until > ctx.now().toISOString();
+        if ((before.isActive && !next.is_active) || locking) revokeAllSync(id);
+        if (entry) audit.appendSync(entry);
+        return byId(id);
+      }).immediate();
+    },
+
+    /** Flips is_active; deactivation revokes sessions and refresh tokens in the same transaction. */
+    async setActive(id: string, active: boolean, entry?: AuditEntry): Promise<ActiveChange> {
+      return ctx.db.transaction((): ActiveChange => {
+        const u = byId(id);
+        if (!u) return 'missing';
+        if (u.isActive === active) return 'unchanged';
+        ctx.sql('UPDATE users SET is_active = ?, modified_at = ? WHERE id = ?').run(active ? 1 : 0, ctx.now().toISOString(), id);
+        if (!active) revokeAllSync(id);
+        if (entry) audit.appendSync(entry);
+        return 'changed';
+      }).immediate();
+    },
+
+    async delete(id: string, entry?: AuditEntry): Promise<boolean> {
+      return ctx.db.transaction(() => {
+        const { changes } = ctx.sql('DELETE FROM users WHERE id = ?').run(id);
+        if (changes > 0 && entry) audit.appendSync(entry);
+        return changes > 0;
+      }).immediate();
+    },
+
+    /** Sets a new password hash (and clears failures); grants stay valid, as in the original. */
+    async resetPassword(id: string, passwordHash: string, entry?: AuditEntry): Promise<boolean> {
+      return ctx.db.transaction(() => {
+        const { changes } = ctx.sql('UPDATE users SET password_hash = ?, failed_logins = 0, modified_at = ? WHERE id = ? AND is_active = 1')
+          .run(passwordHash, ctx.now().toISOString(), id);
+        if (changes > 0 && entry) audit.appendSync(entry);
+        return changes > 0;
+      }).immediate();
+    },
+
+    async totpEnabled(id: string): Promise<boolean> {
+      return ctx.sql('SELECT 1 FROM user_totp WHERE user_id = ? AND is_enabled = 1').get(id) !== undefined;
+    },
+
+    /** Active holders of a role, other than `exceptUserId` (to keep at least one administrator). */
+    async countActiveHolders(roleId: string, exceptUserId: string): Promise<number> {
+      return (ctx.sql(`SELECT count(*) AS n FROM user_roles ur JOIN users u ON u.id = ur.user_id
+        WHERE ur.role_id = ? AND u.is_active = 1 AND u.id != ?`).get(roleId, exceptUserId) as { n: number }).n;
     },
 
     async hasRole(userId: string, roleId: string): Promise<boolean> {

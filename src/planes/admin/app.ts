@@ -9,6 +9,7 @@ import { createPlaneApp } from '../shared/plane-app.js';
 import { rateLimit } from '../shared/rate-limit.js';
 import { adminServiceErrors } from './errors.js';
 import { infoRoutes } from './routes/info.js';
+import { directoryRoutes, type DirectoryServices } from './routes/directory.js';
 import { adminIntrospectionRoutes } from './routes/introspect.js';
 import { keyRoutes, type KeyManagers } from './routes/keys.js';
 import { tokenRoutes } from './routes/token.js';
@@ -32,6 +33,8 @@ export interface AdminPlaneDeps {
     isSessionActive(jti: string, userId: string): Promise<boolean>;
     /** Introspection/revocation of auth-plane tokens (built on the AUTH plane's public verifier only). */
     introspection: TokenIntrospection;
+    /** Users, roles, permissions, scopes, TOTP enrolment. */
+    directory: DirectoryServices;
   };
 }
 
@@ -64,6 +67,7 @@ export function createAdminApp(deps: AdminPlaneDeps): Koa {
       ? deps.services.isSessionActive(c.jti, c.sub) : Promise.resolve(false),
   }));
   keyRoutes(secured, deps.keys);
+  directoryRoutes(secured, deps.services.directory);
   adminIntrospectionRoutes(secured, { introspection: deps.services.introspection, adminKeys: deps.keys.admin,
     revocation: deps.config.enableTokenRevocation ?? true });
 

@@ -15,6 +15,8 @@ import { authServiceErrors, oauthErrors } from './errors.js';
 import { discoveryRoutes, type ServedFeatures } from './routes/discovery.js';
 import { infoRoutes } from './routes/info.js';
 import { introspectionRoutes } from './routes/introspect.js';
+import { scopedUserRoutes } from './routes/scoped-users.js';
+import type { UserService } from '../../services/users.js';
 import { meRoutes } from './routes/me.js';
 import { tokenRoutes } from './routes/token.js';
 
@@ -44,6 +46,8 @@ export interface AuthPlaneDeps {
     tokens: AuthTokenService;
     introspection: TokenIntrospection;
     selfService: SelfService;
+    /** Users, for the scoped user routes (POST /user, GET /users, …). */
+    users: UserService;
   };
 }
 
@@ -75,6 +79,7 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
   const secured = new Router();
   secured.use(bearerAuth({ verifier: deps.verifier, isStillValid: deps.services.isTokenLive }));
   meRoutes(secured, deps.services.selfService);
+  scopedUserRoutes(secured, deps.services.users);
 
   for (const r of [open, limited, secured]) app.use(r.routes()).use(r.allowedMethods());
   return app;

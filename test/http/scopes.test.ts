@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AdminClient } from '../../bindings/typescript/index.js';
+import { adminClient, expectApiError, unique } from '../helpers/admin.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const READ_USER = '1f4610fe-0cb2-4119-bd69-9b6033326998';
+let server: TestServer;
+let admin: AdminClient;
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await adminClient(server);
+});
+afterAll(async () => server?.close());
+
+describe('scopes', () => {
+  it('create (desc optional), get, list, id-by-name, update, delete with real fields', async () => {
+    const s = await admin.transport.request<{ id: string; name: string; desc: string; is_active: boolean; is_protected: boolean; created_at: string }>({
+      method: 'POST', path: '/scopes', body: { json: { name: unique('orders.read.') } } });
+    expect(s).toMatchObject({ desc: '', is_active: true, is_protected: false });
+    expect(await admin.getScope(s.id)).toEqual(s);
+    expect(await admin.scopeIdByName(s.name)).toBe(s.id);
+    expect((await admin.listScopes()).map((x) => x.id)).toContain(s.id);
+    expect((await admin.updateScope(s.id, { desc: 'Read orders' })).desc).toBe('Read orders');
+    const renamed = unique('orders.list.');
+    expect((await admin.updateScope(s.id, { name: renamed })).name).toBe(renamed);
+    expect((await admin.deleteScope(s.id)).message).toBe(`Scope '${s.id}' deleted`);
+    await expectApiError(admin.getScope(s.id), 404, `Scope '${s.id}' not found.`);
+    await expectApiError(admin.scopeIdByName('nope'), 404, 'Scope not found');
+  });
+
+  it('refuses bad names, duplicates, and changes to protected scopes', async () => {
+    await expectApiError(admin.createScope('has space'), 400, /Invalid scope name/);
+    await expectApiError(admin.createScope(''), 400, /Invalid scope name/);
+    const s = await admin.createScope(unique('dup.'));
+    await expectApiError(admin.createScope(s.name), 400, /duplicate/);
+    const t = await admin.createScope(unique('other.'));
+    await expectApiError(admin.updateScope(t.id, { name: s.name }), 400, 'Another scope already uses that name.');
+    await expectApiError(admin.updateScope(t.id, { name: 'bad name' }), 400, 'Scope name must be a valid token identifier.');
+    await expectApiError(admin.deleteScope(READ_USER), 400, /Protected/);
+    await expectApiError(admin.updateScope(READ_USER, { name: 'admin:renamed' }), 400, /Protected/);
+    await expectApiError(admin.updateScope(READ_USER, { is_protected: false }), 400, /Protected/);
+    expect((await admin.getScope(READ_USER)).is_protected).toBe(true);
+  });
+
+  it('assigns scopes to users, lists and removes them', async () => {
+    const name = unique('su');
+    const u = await admin.createUser({ username: name, email: `${name}@example.com`, password: 'user-password-1' });
+    const s = await admin.createScope(unique('profile.'));
+    expect((await admin.assignUserScopes(u.id, [s.id, READ_USER])).message).toBe('Assigned 2 scope(s) to user.');
+    await expectApiError(admin.assignUserScopes(u.id, [s.id]), 400, /No scopes were assigned/);
+    await expectApiError(admin.assignUserScopes(u.id, []), 400, 'At least one scope ID is required');
+    await expectApiError(admin.assignUserScopes('nope', [s.id]), 404);
+    expect((await admin.userScopes(u.id)).map((x) => x.name).sort()).toEqual(['admin:read_user', s.name].sort());
+    expect((await admin.removeUserScope(u.id, s.id)).message).toBe(`Removed scope '${s.id}' from user '${u.id}'.`);
+    await expectApiError(admin.removeUserScope(u.id, s.id), 400, 'Scope not assigned or already removed');
+    expect((await server.store().audit.list({ action: 'assign_scope_to_user' })).total).toBe(1);
+  });
+});
