@@ -5,6 +5,7 @@ import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createTotpStore } from './totp.js';
 import { createStoreContext } from './context.js';
 import { createMetaStore } from './meta.js';
+import { createHousekeepingStore } from './housekeeping.js';
 import type { Db } from './open.js';
 import { createSessionStore } from './sessions.js';
 import { createSigningKeyStore } from './signing-keys.js';
@@ -35,6 +36,7 @@ export function createStore(db: Db, now?: () => Date) {
     totp: createTotpStore(ctx, audit),
     denylist: createDenylistStore(ctx, audit),
     signingKeys: createSigningKeyStore(ctx, audit),
+    housekeeping: createHousekeepingStore(ctx),
     close(): void {
       db.close();
     },
