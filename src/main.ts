@@ -21,6 +21,13 @@ import { createAuthApp } from './planes/auth/app.js';
 import { applyServerTimeouts } from './planes/shared/timeout.js';
 import { createAdminTokenService } from './services/admin-tokens.js';
 import { createAuthenticate } from './services/authenticate.js';
+import { createClientService } from './services/clients.js';
+import { createClientFlagService } from './services/client-flags.js';
+import { createRedirectUriService } from './services/redirect-uris.js';
+import { createExternalIdpService } from './services/external-idps.js';
+import { createSessionAdminService } from './services/sessions-admin.js';
+import { createAuditAdminService } from './services/audit-admin.js';
+import { createMaintenance, type Maintenance } from './services/maintenance.js';
 import { resolveDatabaseKey } from './setup/db-key.js';
 import { ensureFirstAdmin } from './setup/first-run.js';
 import { terminalPrompter, type Prompter } from './setup/prompt.js';
@@ -36,6 +43,8 @@ export interface StartOptions {
 export interface RunningServer {
   authUrl: string;
   adminUrl: string;
+  /** Scheduled housekeeping (hourly); `runOnce(now)` runs one pass on demand. */
+  maintenance: Pick<Maintenance, 'runOnce'>;
   stop(): Promise<void>;
 }
 
@@ -87,6 +96,14 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       store, authenticate, signer: adminKeys.signer, issuer, lifetimeSeconds: config.adminTokenExpiration, now,
     });
 
+    const clients = createClientService({ store, hasher });
+    const maintenance = createMaintenance({
+      store, keys: [authKeys.manager, adminKeys.manager], now,
+      policy: { tokenPurgeDays: config.tokenPurgeDays, refreshTokenPurgeDays: config.refreshTokenPurgeDays,
+        auditLogRetentionDays: config.auditLogRetentionDays, keyRotationDays: config.keyRotationDays },
+      onError: (err) => log.error({ err }, 'maintenance failed'),
+    });
+
     const authApp = createAuthApp({
       config: { issuer, trustedProxies: config.trustedProxies, bodyLimit: config.bodyLimit,
         rateLimit: { max: config.rateLimitAuth, windowSeconds: config.rateLimitWindow },
@@ -101,13 +118,20 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     });
     const adminApp = createAdminApp({
       config: { trustedProxies: config.trustedProxies, bodyLimit: config.bodyLimit,
-        rateLimit: { max: config.rateLimitAdmin, windowSeconds: config.rateLimitWindow } },
+        rateLimit: { max: config.rateLimitAdmin, windowSeconds: config.rateLimitWindow },
+        refreshTokens: config.enableTokenRefresh, tokenRevocation: config.enableTokenRevocation },
       log: log.child({ plane: 'admin' }),
       verifier: adminKeys.verifier,
       keys: { auth: authKeys.manager, admin: adminKeys.manager },
       services: {
         adminTokens,
         isSessionActive: (jti, sub) => store.sessions.isActive(jti, sub, 'admin'),
+        clients,
+        clientFlags: createClientFlagService({ store, clients }),
+        redirectUris: createRedirectUriService({ store, clients }),
+        externalIdps: createExternalIdpService({ store, clients }),
+        sessionsAdmin: createSessionAdminService({ store, now }),
+        auditAdmin: createAuditAdminService({ store, now }),
       },
     });
 
@@ -118,12 +142,15 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const authUrl = urlOf(authServer, Boolean(config.authSslCertFile));
     const adminUrl = urlOf(adminServer, Boolean(config.adminSslCertFile));
     log.info({ authUrl, adminUrl, issuer }, 'microauthd started');
+    maintenance.start();
 
     let stopping: Promise<void> | null = null;
     return {
       authUrl,
       adminUrl,
+      maintenance,
       stop: () => (stopping ??= (async () => {
+        maintenance.stop();
         await Promise.all(servers.map(closeServer));
         store.close();
         log.info('microauthd stopped');

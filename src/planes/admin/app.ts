@@ -10,11 +10,26 @@ import { adminServiceErrors } from './errors.js';
 import { infoRoutes } from './routes/info.js';
 import { keyRoutes, type KeyManagers } from './routes/keys.js';
 import { tokenRoutes } from './routes/token.js';
+import type { ClientService } from '../../services/clients.js';
+import type { ClientFlagService } from '../../services/client-flags.js';
+import type { RedirectUriService } from '../../services/redirect-uris.js';
+import type { ExternalIdpService } from '../../services/external-idps.js';
+import type { SessionAdminService } from '../../services/sessions-admin.js';
+import type { AuditAdminService } from '../../services/audit-admin.js';
+import { clientRoutes } from './routes/clients.js';
+import { clientFlagRoutes } from './routes/client-flags.js';
+import { redirectUriRoutes } from './routes/redirect-uris.js';
+import { externalIdpRoutes } from './routes/external-idps.js';
+import { refreshTokenRoutes, sessionRoutes } from './routes/sessions.js';
+import { auditRoutes } from './routes/audit.js';
 
 export interface AdminPlaneConfig {
   trustedProxies: readonly string[];
   bodyLimit: number;
   rateLimit: { max: number; windowSeconds: number };
+  /** Part B: `enable-token-refresh` mounts /refresh-tokens*, `enable-token-revocation` DELETE /sessions/{jti}. */
+  refreshTokens?: boolean;
+  tokenRevocation?: boolean;
 }
 
 export interface AdminPlaneDeps {
@@ -26,6 +41,13 @@ export interface AdminPlaneDeps {
     adminTokens: AdminTokenService;
     /** The bearer check: the admin token's session row is still live. */
     isSessionActive(jti: string, userId: string): Promise<boolean>;
+    // part B: clients, flags, redirect URIs, IdPs, sessions/refresh tokens, audit
+    clients?: ClientService;
+    clientFlags?: ClientFlagService;
+    redirectUris?: RedirectUriService;
+    externalIdps?: ExternalIdpService;
+    sessionsAdmin?: SessionAdminService;
+    auditAdmin?: AuditAdminService;
   };
 }
 
@@ -58,6 +80,15 @@ export function createAdminApp(deps: AdminPlaneDeps): Koa {
       ? deps.services.isSessionActive(c.jti, c.sub) : Promise.resolve(false),
   }));
   keyRoutes(secured, deps.keys);
+  // part B (redirect-uri literals before /clients/:id)
+  const s = deps.services;
+  if (s.redirectUris) redirectUriRoutes(secured, s.redirectUris);
+  if (s.externalIdps) externalIdpRoutes(secured, s.externalIdps);
+  if (s.clients) clientRoutes(secured, s.clients);
+  if (s.clientFlags) clientFlagRoutes(secured, s.clientFlags);
+  if (s.sessionsAdmin) sessionRoutes(secured, s.sessionsAdmin, deps.config.tokenRevocation ?? true);
+  if (s.sessionsAdmin && (deps.config.refreshTokens ?? true)) refreshTokenRoutes(secured, s.sessionsAdmin);
+  if (s.auditAdmin) auditRoutes(secured, s.auditAdmin);
 
   for (const r of [open, limited, secured]) app.use(r.routes()).use(r.allowedMethods());
   return app;
