@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../bindings/typescript/index.js';
+import type { AdminClient } from '../../bindings/typescript/index.js';
 import { adminClient, arrangeLogin, failure } from '../helpers/admin-b.js';
 import { http } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

@@ -20,7 +20,9 @@ import { clientRoutes } from './routes/clients.js';
 import { clientFlagRoutes } from './routes/client-flags.js';
 import { redirectUriRoutes } from './routes/redirect-uris.js';
 import { externalIdpRoutes } from './routes/external-idps.js';
-import { refreshTokenRoutes, sessionRoutes } from './routes/sessions.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { refreshTokenRoutes } from './routes/refresh-tokens.js';
+import { clientScopeRoutes } from './routes/client-scopes.js';
 import { auditRoutes } from './routes/audit.js';
 
 export interface AdminPlaneConfig {
@@ -85,6 +87,7 @@ export function createAdminApp(deps: AdminPlaneDeps): Koa {
   if (s.redirectUris) redirectUriRoutes(secured, s.redirectUris);
   if (s.externalIdps) externalIdpRoutes(secured, s.externalIdps);
   if (s.clients) clientRoutes(secured, s.clients);
+  if (s.clients) clientScopeRoutes(secured, s.clients);
   if (s.clientFlags) clientFlagRoutes(secured, s.clientFlags);
   if (s.sessionsAdmin) sessionRoutes(secured, s.sessionsAdmin, deps.config.tokenRevocation ?? true);
   if (s.sessionsAdmin && (deps.config.refreshTokens ?? true)) refreshTokenRoutes(secured, s.sessionsAdmin);

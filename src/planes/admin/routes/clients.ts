@@ -56,26 +56,6 @@ export function clientRoutes(router: Router, clients: ClientService): void {
     await clients.delete(key, requestContext(ctx));
     ctx.body = message(`Client '${key}' deleted`);
   });
-
-  router.post('/clients/:id/scopes', async function assignClientScopes(ctx) {
-    const f = jsonFields(ctx);
-    const ids = f.scope_ids;
-    if (ids !== undefined && (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string' && x.length <= 100) || ids.length > 1000)) {
-      throw badRequest("Field 'scope_ids' must be an array of scope ids");
-    }
-    const n = await clients.assignScopes(ctx.params.id ?? '', (ids ?? []) as string[], requestContext(ctx));
-    ctx.body = message(`Assigned ${n} scope(s) to client.`);
-  });
-
-  router.get('/clients/:id/scopes', async (ctx) => {
-    ctx.body = await clients.scopesOf(ctx.params.id ?? '');
-  });
-
-  router.delete('/clients/:id/scopes/:scopeId', async (ctx) => {
-    const { id = '', scopeId = '' } = ctx.params;
-    await clients.removeScope(id, scopeId, requestContext(ctx));
-    ctx.body = message(`Removed scope '${scopeId}' from client '${id}'`);
-  });
 }
 
 const optional = <K extends string>(k: K, v: number | undefined): Partial<Record<K, number>> =>
