@@ -32,6 +32,13 @@ import { createClientAuth } from './services/client-auth.js';
 import { createSelfService } from './services/self-service.js';
 import { createTokenIntrospection } from './services/token-introspection.js';
 import { createTokenLiveness } from './services/token-liveness.js';
+import { createClientService } from './services/clients.js';
+import { createClientFlagService } from './services/client-flags.js';
+import { createRedirectUriService } from './services/redirect-uris.js';
+import { createExternalIdpService } from './services/external-idps.js';
+import { createSessionAdminService } from './services/sessions-admin.js';
+import { createAuditAdminService } from './services/audit-admin.js';
+import { createMaintenance, type Maintenance } from './services/maintenance.js';
 import { resolveDatabaseKey } from './setup/db-key.js';
 import { ensureFirstAdmin } from './setup/first-run.js';
 import { terminalPrompter, type Prompter } from './setup/prompt.js';
@@ -47,6 +54,8 @@ export interface StartOptions {
 export interface RunningServer {
   authUrl: string;
   adminUrl: string;
+  /** Scheduled housekeeping (hourly); `runOnce(now)` runs one pass on demand. */
+  maintenance: Pick<Maintenance, 'runOnce'>;
   stop(): Promise<void>;
 }
 
@@ -115,6 +124,14 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     };
     // Built on the auth plane's public verifier only: the admin plane never gets the auth signer.
     const introspection = createTokenIntrospection({ store, verifier: authKeys.verifier, isTokenLive, issuer, now });
+    const clients = createClientService({ store, hasher });
+    const maintenance = createMaintenance({
+      store, keys: [authKeys.manager, adminKeys.manager], now,
+      policy: { tokenPurgeDays: config.tokenPurgeDays, refreshTokenPurgeDays: config.refreshTokenPurgeDays,
+        auditLogRetentionDays: config.auditLogRetentionDays, keyRotationDays: config.keyRotationDays },
+      onError: (err) => log.error({ err }, 'maintenance failed'),
+    });
+
     const authApp = createAuthApp({
       config: { issuer, trustedProxies: config.trustedProxies, bodyLimit: config.bodyLimit,
         rateLimit: { max: config.rateLimitAuth, windowSeconds: config.rateLimitWindow },
@@ -131,7 +148,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const adminApp = createAdminApp({
       config: { trustedProxies: config.trustedProxies, bodyLimit: config.bodyLimit,
         rateLimit: { max: config.rateLimitAdmin, windowSeconds: config.rateLimitWindow },
-        enableTokenRevocation: config.enableTokenRevocation },
+        enableTokenRevocation: config.enableTokenRevocation, refreshTokens: config.enableTokenRefresh },
       log: log.child({ plane: 'admin' }),
       verifier: adminKeys.verifier,
       keys: { auth: authKeys.manager, admin: adminKeys.manager },
@@ -140,6 +157,12 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         isSessionActive: (jti, sub) => store.sessions.isActive(jti, sub, 'admin'),
         introspection,
         directory,
+        clients,
+        clientFlags: createClientFlagService({ store, clients }),
+        redirectUris: createRedirectUriService({ store, clients }),
+        externalIdps: createExternalIdpService({ store, clients }),
+        sessionsAdmin: createSessionAdminService({ store, now }),
+        auditAdmin: createAuditAdminService({ store, now }),
       },
     });
 
@@ -162,12 +185,15 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const adminUrl = urlOf(adminServer, Boolean(config.adminSslCertFile));
     selfAdminUrl = adminUrl.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
     log.info({ authUrl, adminUrl, issuer }, 'microauthd started');
+    maintenance.start();
 
     let stopping: Promise<void> | null = null;
     return {
       authUrl,
       adminUrl,
+      maintenance,
       stop: () => (stopping ??= (async () => {
+        maintenance.stop();
         await Promise.all(servers.map(closeServer));
         store.close();
         log.info('microauthd stopped');

@@ -1,8 +1,11 @@
 import { enc, Transport, type TransportOptions } from './transport.js';
 import type {
-  AccessCheckResponse, AdminIntrospectionResponse, Jwks, KeyInfo, MessageResponse, Page, PermissionDto, PermissionObject, PingResponse,
-  RoleDto, RoleObject, ScopeObject, TokenResponse, TotpQrResponse, UserObject, UserUpdate, VersionResponse,
+  AccessCheckResponse, AdminIntrospectionResponse, AuditChainResponse, AuditLogResponse, ClientObject, ClientRedirectUriObject,
+  ClientScopeObject, CreateClientRequest, ExternalIdpInput, ExternalIdpProviderDto, FlagResponse, Jwks, KeyInfo, MessageResponse, Page,
+  PageQuery, PermissionDto, PermissionObject, PingResponse, PurgeTokensRequest, RefreshTokenResponse, RevokeResponse, RoleDto, RoleObject,
+  ScopeObject, SessionResponse, TokenResponse, TotpQrResponse, UpdateClientRequest, UserObject, UserUpdate, VersionResponse,
 } from './models.js';
+import type { RequestSpec } from './transport.js';
 
 /**
  * Client for every route of the ADMIN plane (default http://127.0.0.1:9041). Methods are named after
@@ -21,6 +24,13 @@ export class AdminClient {
 
   set token(value: string | undefined) {
     this.transport.token = value;
+  }
+
+  /** A list route with its X-Total-Count (shared by every paged list). */
+  private async page<T>(spec: RequestSpec): Promise<Page<T>> {
+    const res = await this.transport.raw(spec);
+    const items = (res.body ?? []) as T[];
+    return { items, total: Number(res.headers.get('X-Total-Count') ?? items.length) };
   }
 
   // ---- info and admin login ----
@@ -58,12 +68,6 @@ export class AdminClient {
 
   // ---- part A: users, user roles/scopes, TOTP enrolment, roles, permissions, check-access, scopes ----
 
-  private async page<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<Page<T>> {
-    const res = await this.transport.raw({ method: 'GET', path, query });
-    const items = (res.body as T[] | undefined) ?? [];
-    return { items, total: Number(res.headers.get('X-Total-Count') ?? items.length) };
-  }
-
   private send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown): Promise<T> {
     return this.transport.request<T>({ method, path, ...(json !== undefined ? { body: { json } } : {}) });
   }
@@ -74,7 +78,8 @@ export class AdminClient {
 
   /** One page of users (X-Total-Count in `total`); `include_inactive` lists deactivated users too. */
   listUsersPage(options: { limit?: number; offset?: number; include_inactive?: boolean } = {}): Promise<Page<UserObject>> {
-    return this.page('/users', { limit: options.limit, offset: options.offset, include_inactive: options.include_inactive || undefined });
+    return this.page({ method: 'GET', path: '/users',
+      query: { limit: options.limit, offset: options.offset, include_inactive: options.include_inactive || undefined } });
   }
 
   async listUsers(options: { limit?: number; offset?: number; include_inactive?: boolean } = {}): Promise<UserObject[]> {
@@ -282,6 +287,158 @@ export class AdminClient {
 
   // ---- part B: clients, secrets, redirect URIs, external IdPs, client scopes, feature flags,
   //      sessions, refresh tokens, audit logs ----
+
+  createClient(req: CreateClientRequest): Promise<ClientObject> {
+    return this.transport.request({ method: 'POST', path: '/clients', body: { json: req } });
+  }
+
+  /** `id`: internal id or client identifier. */
+  updateClient(id: string, req: UpdateClientRequest): Promise<ClientObject> {
+    return this.transport.request({ method: 'PUT', path: `/clients/${enc(id)}`, body: { json: req } });
+  }
+
+  listClients(q: PageQuery = {}): Promise<ClientObject[]> {
+    return this.listClientsPage(q).then((p) => p.items);
+  }
+
+  listClientsPage(q: PageQuery = {}): Promise<Page<ClientObject>> {
+    return this.page({ method: 'GET', path: '/clients', query: { ...q } });
+  }
+
+  getClient(id: string): Promise<ClientObject> {
+    return this.transport.request({ method: 'GET', path: `/clients/${enc(id)}` });
+  }
+
+  /** The internal id of the client with this identifier (the server answers a bare JSON string). */
+  getClientIdByName(clientId: string): Promise<string> {
+    return this.transport.request({ method: 'GET', path: `/clients/id-by-name/${enc(clientId)}` });
+  }
+
+  /** Sets (or, with no `newSecret`, generates) a secret; `message` holds the new secret. Revokes the client's tokens. */
+  changeClientSecret(id: string, newSecret?: string): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: '/clients/secret', body: { json: { client_id: id, new_secret: newSecret ?? null } } });
+  }
+
+  deleteClient(id: string): Promise<MessageResponse> {
+    return this.transport.request({ method: 'DELETE', path: `/clients/${enc(id)}` });
+  }
+
+  addRedirectUri(clientId: string, uri: string): Promise<ClientRedirectUriObject> {
+    return this.transport.request({ method: 'POST', path: `/clients/${enc(clientId)}/redirect-uris`, body: { json: uri } });
+  }
+
+  listRedirectUris(clientId: string): Promise<ClientRedirectUriObject[]> {
+    return this.transport.request({ method: 'GET', path: `/clients/${enc(clientId)}/redirect-uris` });
+  }
+
+  /** `viaBody` uses the original form (`DELETE /clients/redirect-uris` with a JSON-string id body). */
+  deleteRedirectUri(id: string, viaBody = false): Promise<MessageResponse> {
+    return viaBody
+      ? this.transport.request({ method: 'DELETE', path: '/clients/redirect-uris', body: { json: id } })
+      : this.transport.request({ method: 'DELETE', path: `/clients/redirect-uris/${enc(id)}` });
+  }
+
+  listExternalIdps(clientId: string): Promise<ExternalIdpProviderDto[]> {
+    return this.transport.request({ method: 'GET', path: `/clients/${enc(clientId)}/idp` });
+  }
+
+  createExternalIdp(clientId: string, idp: ExternalIdpInput): Promise<ExternalIdpProviderDto> {
+    return this.transport.request({ method: 'POST', path: `/clients/${enc(clientId)}/idp`, body: { json: idp } });
+  }
+
+  updateExternalIdp(clientId: string, id: string, idp: ExternalIdpInput): Promise<ExternalIdpProviderDto> {
+    return this.transport.request({ method: 'PUT', path: `/clients/${enc(clientId)}/idp/${enc(id)}`, body: { json: idp } });
+  }
+
+  deleteExternalIdp(clientId: string, id: string): Promise<MessageResponse> {
+    return this.transport.request({ method: 'DELETE', path: `/clients/${enc(clientId)}/idp/${enc(id)}` });
+  }
+
+  assignClientScopes(clientId: string, scopeIds: string[]): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: `/clients/${enc(clientId)}/scopes`, body: { json: { scope_ids: scopeIds } } });
+  }
+
+  listClientScopes(clientId: string): Promise<ClientScopeObject[]> {
+    return this.transport.request({ method: 'GET', path: `/clients/${enc(clientId)}/scopes` });
+  }
+
+  removeClientScope(clientId: string, scopeId: string): Promise<MessageResponse> {
+    return this.transport.request({ method: 'DELETE', path: `/clients/${enc(clientId)}/scopes/${enc(scopeId)}` });
+  }
+
+  /** Feature flags: sent as a form, like the original `mad`. */
+  setClientFlag(flag: string, clientId: string, enabled: boolean): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: `/client/options/${enc(flag)}`, body: { form: { client_id: clientId, enabled: String(enabled) } } });
+  }
+
+  setClientFlagOptions(flag: string, clientId: string, options: string): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: `/client/options/${enc(flag)}/ext`, body: { form: { client_id: clientId, options } } });
+  }
+
+  getClientFlag(flag: string, clientId: string): Promise<FlagResponse> {
+    return this.transport.request({ method: 'GET', path: `/client/options/${enc(flag)}`, query: { client_id: clientId } });
+  }
+
+  getClientFlagOptions(flag: string, clientId: string): Promise<FlagResponse> {
+    return this.transport.request({ method: 'GET', path: `/client/options/${enc(flag)}/ext`, query: { client_id: clientId } });
+  }
+
+  listSessions(q: PageQuery & { client_id?: string; mad_use?: 'auth' | 'admin'; active?: boolean } = {}): Promise<Page<SessionResponse>> {
+    return this.page({ method: 'GET', path: '/sessions', query: { ...q } });
+  }
+
+  getSession(jti: string): Promise<SessionResponse> {
+    return this.transport.request({ method: 'GET', path: `/sessions/${enc(jti)}` });
+  }
+
+  revokeSession(jti: string): Promise<RevokeResponse> {
+    return this.transport.request({ method: 'DELETE', path: `/sessions/${enc(jti)}` });
+  }
+
+  listUserSessions(userId: string, q: PageQuery = {}): Promise<Page<SessionResponse>> {
+    return this.page({ method: 'GET', path: `/sessions/user/${enc(userId)}`, query: { ...q } });
+  }
+
+  purgeSessions(req: PurgeTokensRequest = {}): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: '/sessions/purge', body: { json: req } });
+  }
+
+  listRefreshTokens(q: PageQuery = {}): Promise<Page<RefreshTokenResponse>> {
+    return this.page({ method: 'GET', path: '/refresh-tokens', query: { ...q } });
+  }
+
+  getRefreshToken(id: string): Promise<RefreshTokenResponse> {
+    return this.transport.request({ method: 'GET', path: `/refresh-tokens/${enc(id)}` });
+  }
+
+  listUserRefreshTokens(userId: string, q: PageQuery = {}): Promise<Page<RefreshTokenResponse>> {
+    return this.page({ method: 'GET', path: `/refresh-tokens/user/${enc(userId)}`, query: { ...q } });
+  }
+
+  /** Revokes the token's whole family (new). */
+  revokeRefreshToken(id: string): Promise<MessageResponse> {
+    return this.transport.request({ method: 'DELETE', path: `/refresh-tokens/${enc(id)}` });
+  }
+
+  purgeRefreshTokens(req: PurgeTokensRequest = {}): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: '/refresh-tokens/purge', body: { json: req } });
+  }
+
+  listAuditLogs(q: PageQuery & { userId?: string; action?: string } = {}): Promise<Page<AuditLogResponse>> {
+    return this.page({ method: 'GET', path: '/audit-logs', query: { ...q } });
+  }
+
+  getAuditLog(id: string): Promise<AuditLogResponse> {
+    return this.transport.request({ method: 'GET', path: `/audit-logs/${enc(id)}` });
+  }
+
+  purgeAuditLogs(olderThanDays: number): Promise<MessageResponse> {
+    return this.transport.request({ method: 'POST', path: '/audit-logs/purge', body: { json: { older_than_days: olderThanDays } } });
+  }
+
+  verifyAuditLog(): Promise<AuditChainResponse> {
+    return this.transport.request({ method: 'GET', path: '/audit-logs/verify' });
+  }
 
   // ---- end part B ----
 }

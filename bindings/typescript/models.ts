@@ -140,6 +140,133 @@ export interface TotpQrResponse {
 
 // ---- models: clients, sessions, refresh tokens, audit (admin API part B) ----
 
+/** `id` is the internal id, `client_id` the public identifier. `client_secret` only when the server generated it. */
+export interface ClientObject {
+  id: string;
+  client_id: string;
+  display_name: string;
+  is_active: boolean;
+  created_at: string;
+  audience: string;
+  client_secret?: string;
+}
+
+export interface CreateClientRequest {
+  client_id: string;
+  /** Omit to get a server-generated secret (returned once as `client_secret`). */
+  client_secret?: string;
+  display_name?: string;
+  /** Default `microauthd`. */
+  audience?: string;
+}
+
+/** Partial: missing fields keep their values. */
+export interface UpdateClientRequest {
+  client_id?: string;
+  display_name?: string;
+  audience?: string;
+  is_active?: boolean;
+}
+
+export interface ClientRedirectUriObject {
+  id: string;
+  client_id: string;
+  redirect_uri: string;
+}
+
+export interface ExternalIdpProviderDto {
+  id: string;
+  client_id: string;
+  provider_key: string;
+  display_name: string;
+  issuer: string;
+  client_identifier: string;
+  scopes: string;
+  created_at: string;
+  modified_at: string;
+}
+
+export type ExternalIdpInput = Partial<Pick<ExternalIdpProviderDto, 'provider_key' | 'display_name' | 'issuer' | 'client_identifier' | 'scopes'>>;
+
+export interface ClientScopeObject {
+  id: string;
+  name: string;
+  desc: string | null;
+  is_active: boolean;
+  is_protected: boolean;
+  created_at: string;
+}
+
+/** GET /client/options/{flag}: `message` is "True"/"False" (reference), `enabled` the boolean. */
+export interface FlagResponse {
+  success: boolean;
+  message: string;
+  enabled: boolean;
+}
+
+export interface SessionResponse {
+  id: string;
+  user_id: string;
+  username: string;
+  client_id: string;
+  issued_at: string;
+  expires_at: string;
+  is_revoked: boolean;
+  token_use: string;
+  mad_use: string;
+  login_method: string | null;
+  is_session_based: boolean;
+  session_max_age: number;
+  session_expires_at: string | null;
+}
+
+export interface RefreshTokenResponse {
+  id: string;
+  user_id: string;
+  username: string;
+  session_id: string;
+  client_id: string;
+  issued_at: string;
+  expires_at: string;
+  is_revoked: boolean;
+  is_openid_token: boolean;
+}
+
+export interface RevokeResponse {
+  jti: string;
+  status: string;
+  message: string;
+}
+
+export interface PurgeTokensRequest {
+  older_than_seconds?: number;
+  purge_expired?: boolean;
+  purge_revoked?: boolean;
+}
+
+export interface AuditLogResponse {
+  id: string;
+  actor_id: string | null;
+  action: string;
+  secondary: string | null;
+  target: string | null;
+  timestamp: string;
+  ip_address: string | null;
+  user_agent: string | null;
+  outcome: string;
+}
+
+export interface AuditChainResponse {
+  ok: boolean;
+  checked: number;
+  broken_at: number | null;
+}
+
+export interface PageQuery {
+  limit?: number;
+  offset?: number;
+}
+
 // ---- end part B ----
 
 // ---- models: auth plane ----

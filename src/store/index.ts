@@ -9,6 +9,7 @@ import { createMetaStore } from './meta.js';
 import { createPermissionStore } from './permissions.js';
 import { createRoleStore } from './roles.js';
 import { createScopeStore } from './scopes.js';
+import { createHousekeepingStore } from './housekeeping.js';
 import type { Db } from './open.js';
 import { createSessionStore } from './sessions.js';
 import { createSigningKeyStore } from './signing-keys.js';
@@ -43,6 +44,7 @@ export function createStore(db: Db, now?: () => Date) {
     denylist: createDenylistStore(ctx, audit),
     grants: createGrantStore(ctx, audit),
     signingKeys: createSigningKeyStore(ctx, audit),
+    housekeeping: createHousekeepingStore(ctx),
     close(): void {
       db.close();
     },

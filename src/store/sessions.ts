@@ -1,6 +1,24 @@
 import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
+import { usernamesSync } from './refresh-admin.js';
 import { bool, type AuditEntry, type NewSession, type SessionRow } from './types.js';
+
+export interface SessionFilter {
+  userId?: string | undefined;
+  clientIdentifier?: string | undefined;
+  madUse?: 'auth' | 'admin' | undefined;
+  /** true: only unrevoked, unexpired; false: only revoked or expired. */
+  active?: boolean | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+export interface SessionPurge {
+  olderThan: Date;
+  purgeExpired: boolean;
+  /** Revoked rows issued before the cutoff go regardless of expiry (contract.md fix). */
+  purgeRevoked: boolean;
+}
 
 interface SessionDbRow {
   id: string; user_id: string; client_identifier: string; issued_at: string; expires_at: string;
@@ -46,6 +64,39 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
     async isActive(jti: string, userId: string, plane: 'auth' | 'admin'): Promise<boolean> {
       return ctx.sql('SELECT 1 FROM sessions WHERE id = ? AND user_id = ? AND mad_use = ? AND is_revoked = 0')
         .get(jti, userId, plane) !== undefined;
+    },
+
+    /** Newest first, with the total for X-Total-Count. */
+    async list(filter: SessionFilter = {}): Promise<{ rows: SessionRow[]; total: number }> {
+      const where: string[] = [];
+      const params: Record<string, unknown> = { now: ctx.now().toISOString() };
+      if (filter.userId !== undefined) { where.push('user_id = @userId'); params.userId = filter.userId; }
+      if (filter.clientIdentifier !== undefined) { where.push('client_identifier = @client'); params.client = filter.clientIdentifier; }
+      if (filter.madUse !== undefined) { where.push('mad_use = @madUse'); params.madUse = filter.madUse; }
+      if (filter.active === true) where.push('is_revoked = 0 AND expires_at > @now');
+      if (filter.active === false) where.push('(is_revoked = 1 OR expires_at <= @now)');
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = (ctx.db.prepare(`SELECT count(*) AS n FROM sessions ${clause}`).get(params) as { n: number }).n;
+      const rows = ctx.db.prepare(`SELECT * FROM sessions ${clause} ORDER BY issued_at DESC, id LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as SessionDbRow[];
+      return { rows: rows.map(toSession), total };
+    },
+
+    /** Usernames of the given user ids (unknown ids are absent). */
+    async usernamesOf(userIds: readonly string[]): Promise<Map<string, string>> {
+      return usernamesSync(ctx, userIds);
+    },
+
+    /** Deletes expired rows that expired before the cutoff and/or revoked rows issued before it. */
+    async purge(o: SessionPurge, entry?: AuditEntry): Promise<number> {
+      const cutoff = o.olderThan.toISOString();
+      return ctx.db.transaction(() => {
+        let n = 0;
+        if (o.purgeExpired) n += ctx.sql('DELETE FROM sessions WHERE expires_at < ?').run(cutoff).changes;
+        if (o.purgeRevoked) n += ctx.sql('DELETE FROM sessions WHERE is_revoked = 1 AND issued_at < ?').run(cutoff).changes;
+        if (entry) audit.appendSync(entry);
+        return n;
+      }).immediate();
     },
 
     async revoke(jti: string, entry?: AuditEntry): Promise<boolean> {

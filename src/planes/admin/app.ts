@@ -13,6 +13,20 @@ import { directoryRoutes, type DirectoryServices } from './routes/directory.js';
 import { adminIntrospectionRoutes } from './routes/introspect.js';
 import { keyRoutes, type KeyManagers } from './routes/keys.js';
 import { tokenRoutes } from './routes/token.js';
+import type { ClientService } from '../../services/clients.js';
+import type { ClientFlagService } from '../../services/client-flags.js';
+import type { RedirectUriService } from '../../services/redirect-uris.js';
+import type { ExternalIdpService } from '../../services/external-idps.js';
+import type { SessionAdminService } from '../../services/sessions-admin.js';
+import type { AuditAdminService } from '../../services/audit-admin.js';
+import { clientRoutes } from './routes/clients.js';
+import { clientFlagRoutes } from './routes/client-flags.js';
+import { redirectUriRoutes } from './routes/redirect-uris.js';
+import { externalIdpRoutes } from './routes/external-idps.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { refreshTokenRoutes } from './routes/refresh-tokens.js';
+import { clientScopeRoutes } from './routes/client-scopes.js';
+import { auditRoutes } from './routes/audit.js';
 
 export interface AdminPlaneConfig {
   trustedProxies: readonly string[];
@@ -20,6 +34,8 @@ export interface AdminPlaneConfig {
   rateLimit: { max: number; windowSeconds: number };
   /** `enable-token-revocation`: serves `/revoke`. */
   enableTokenRevocation?: boolean;
+  /** `enable-token-refresh` mounts /refresh-tokens*. */
+  refreshTokens?: boolean;
 }
 
 export interface AdminPlaneDeps {
@@ -35,6 +51,13 @@ export interface AdminPlaneDeps {
     introspection: TokenIntrospection;
     /** Users, roles, permissions, scopes, TOTP enrolment. */
     directory: DirectoryServices;
+    // part B: clients, flags, redirect URIs, IdPs, sessions/refresh tokens, audit
+    clients?: ClientService;
+    clientFlags?: ClientFlagService;
+    redirectUris?: RedirectUriService;
+    externalIdps?: ExternalIdpService;
+    sessionsAdmin?: SessionAdminService;
+    auditAdmin?: AuditAdminService;
   };
 }
 
@@ -70,6 +93,16 @@ export function createAdminApp(deps: AdminPlaneDeps): Koa {
   directoryRoutes(secured, deps.services.directory);
   adminIntrospectionRoutes(secured, { introspection: deps.services.introspection, adminKeys: deps.keys.admin,
     revocation: deps.config.enableTokenRevocation ?? true });
+  // part B (redirect-uri literals before /clients/:id)
+  const s = deps.services;
+  if (s.redirectUris) redirectUriRoutes(secured, s.redirectUris);
+  if (s.externalIdps) externalIdpRoutes(secured, s.externalIdps);
+  if (s.clients) clientRoutes(secured, s.clients);
+  if (s.clients) clientScopeRoutes(secured, s.clients);
+  if (s.clientFlags) clientFlagRoutes(secured, s.clientFlags);
+  if (s.sessionsAdmin) sessionRoutes(secured, s.sessionsAdmin, deps.config.enableTokenRevocation ?? true);
+  if (s.sessionsAdmin && (deps.config.refreshTokens ?? true)) refreshTokenRoutes(secured, s.sessionsAdmin);
+  if (s.auditAdmin) auditRoutes(secured, s.auditAdmin);
 
   for (const r of [open, limited, secured]) app.use(r.routes()).use(r.allowedMethods());
   return app;

@@ -1,0 +1,57 @@
+import type { Context } from 'koa';
+import { badRequest, HttpError } from '../../shared/errors.js';
+import { bodyOf, fieldsOf } from '../../shared/input.js';
+
+/** A JSON body (object). Form bodies on JSON routes are 415, like the original; none is 400. */
+export function jsonFields(ctx: Context): Record<string, unknown> {
+  const body = bodyOf(ctx);
+  if (body.kind === 'form') throw new HttpError(415, 'Unsupported content type; expected application/json');
+  if (body.kind === 'none' || body.value === undefined) throw badRequest('Invalid payload');
+  return fieldsOf(ctx);
+}
+
+/** The raw JSON value (bare strings are allowed on some routes). */
+export function jsonValue(ctx: Context): unknown {
+  const body = bodyOf(ctx);
+  if (body.kind === 'form') throw new HttpError(415, 'Unsupported content type; expected application/json');
+  return body.value;
+}
+
+/** An optional non-negative integer query parameter, capped at `max`. */
+export function intQuery(ctx: Context, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = ctx.query[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw badRequest(`Query parameter '${name}' must be a non-negative integer`);
+  return Math.min(Number(raw), max);
+}
+
+export function stringQuery(ctx: Context, name: string): string | undefined {
+  const raw = ctx.query[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || raw.length > 256) throw badRequest(`Query parameter '${name}' is not valid`);
+  return raw;
+}
+
+export function boolField(fields: Record<string, unknown>, name: string, fallback: boolean): boolean {
+  const v = fields[name];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw badRequest(`Field '${name}' must be a boolean`);
+}
+
+export function optionalString(fields: Record<string, unknown>, name: string, max = 4096): string | undefined {
+  const v = fields[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw badRequest(`Field '${name}' must be a string`);
+  if (v.length > max) throw badRequest(`Field '${name}' is too long (max ${max})`);
+  return v.trim();
+}
+
+/** Lists answer the bare array and the total in X-Total-Count (contract.md). */
+export function sendPage<T>(ctx: Context, page: { items: T[]; total: number }): void {
+  ctx.set('X-Total-Count', String(page.total));
+  ctx.body = page.items;
+}
+
+export const message = (text: string) => ({ success: true, message: text });

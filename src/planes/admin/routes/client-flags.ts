@@ -1,0 +1,49 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { ClientFlagService } from '../../../services/client-flags.js';
+import { badRequest } from '../../shared/errors.js';
+import { bodyOf, fieldsOf } from '../../shared/input.js';
+import { requestContext } from '../request-context.js';
+import { message, optionalString } from './admin-input.js';
+
+/** Form or JSON body; `client_id` from the body or the query (contract.md). */
+function flagInput(ctx: Context): { fields: Record<string, unknown>; clientId: string } {
+  const fields = bodyOf(ctx).kind === 'none' ? {} : fieldsOf(ctx);
+  const q = ctx.query.client_id;
+  const clientId = optionalString(fields, 'client_id', 200) || (typeof q === 'string' ? q.trim() : '');
+  return { fields, clientId };
+}
+
+function enabledOf(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') return v.trim().toLowerCase() === 'true';
+  if (v === undefined || v === null) return false;
+  throw badRequest("Field 'enabled' must be a boolean");
+}
+
+const cased = (b: boolean) => (b ? 'True' : 'False');
+
+/** Per-client feature flags (reference 57–60), singular `/client/`. */
+export function clientFlagRoutes(router: Router, flags: ClientFlagService): void {
+  router.post('/client/options/:flag', async (ctx) => {
+    const { fields, clientId } = flagInput(ctx);
+    const enabled = enabledOf(fields.enabled);
+    await flags.set(ctx.params.flag ?? '', clientId, enabled, requestContext(ctx));
+    ctx.body = message(`Feature '${ctx.params.flag}' set to ${cased(enabled)}`);
+  });
+  router.post('/client/options/:flag/ext', async (ctx) => {
+    const { fields, clientId } = flagInput(ctx);
+    await flags.setOptions(ctx.params.flag ?? '', clientId, optionalString(fields, 'options', 4096) ?? '', requestContext(ctx));
+    ctx.body = message(`Option for '${ctx.params.flag}' updated.`);
+  });
+  router.get('/client/options/:flag', async (ctx) => {
+    const { clientId } = flagInput(ctx);
+    const f = await flags.get(ctx.params.flag ?? '', clientId);
+    ctx.body = { success: true, message: cased(f.enabled), enabled: f.enabled };
+  });
+  router.get('/client/options/:flag/ext', async (ctx) => {
+    const { clientId } = flagInput(ctx);
+    const f = await flags.get(ctx.params.flag ?? '', clientId);
+    ctx.body = { success: true, message: f.options, enabled: f.enabled };
+  });
+}

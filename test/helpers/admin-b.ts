@@ -1,0 +1,46 @@
+import { AdminClient } from '../../bindings/typescript/index.js';
+import { MadApiError } from '../../bindings/typescript/models.js';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, type TestServer } from './server.js';
+
+/** An AdminClient logged in as the first admin. */
+export async function adminClient(server: TestServer): Promise<AdminClient> {
+  const admin = new AdminClient(server.adminUrl);
+  await admin.login(ADMIN_USERNAME, ADMIN_PASSWORD);
+  return admin;
+}
+
+/** The MadApiError a call fails with (fails the test if it succeeds). */
+export async function failure(p: Promise<unknown>): Promise<MadApiError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof MadApiError) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** The seeded protected admin:* scopes (reference/schema.md). */
+export const SEEDED_SCOPES = {
+  provisionUsers: 'd0955db1-67f7-4a7b-a9bb-ffbef4f0d2bd',
+  resetPasswords: '2192998b-c3d3-4274-9a25-4a4195ba2ec7',
+} as const;
+
+/** A user with one auth-plane session and refresh token, arranged through the store. */
+export async function arrangeLogin(server: TestServer, o: { clientIdentifier?: string; issuedAt?: Date; lifetimeMs?: number; username?: string } = {}) {
+  const { sha256Digest } = await import('../../src/crypto/secrets.js');
+  const db = server.store();
+  const userId = crypto.randomUUID();
+  const username = o.username ?? `u-${userId.slice(0, 8)}`;
+  await db.users.create({ id: userId, username, email: `${username}@example.com`, passwordHash: 'x' });
+  const issued = o.issuedAt ?? new Date();
+  const expires = new Date(issued.getTime() + (o.lifetimeMs ?? 3600_000)).toISOString();
+  const jti = crypto.randomUUID().replaceAll('-', '');
+  const refreshId = crypto.randomUUID();
+  const familyId = crypto.randomUUID();
+  await db.refreshTokens.issueWithSession(
+    { id: jti, userId, clientIdentifier: o.clientIdentifier ?? 'app', issuedAt: issued.toISOString(), expiresAt: expires, madUse: 'auth', loginMethod: 'pwd' },
+    { id: refreshId, tokenSha256: sha256Digest(refreshId), familyId, expiresAt: expires },
+  );
+  return { db, userId, username, jti, refreshId, familyId };
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AdminClient } from '../../bindings/typescript/index.js';
+import { adminClient, failure } from '../helpers/admin-b.js';
+import { bearer, http, jsonBody } from '../helpers/http.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let admin: AdminClient;
+let clientId: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await adminClient(server);
+  clientId = (await admin.createClient({ client_id: 'flag-app' })).id;
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('client feature flags', () => {
+  it('sets and reads a flag by internal id or identifier (form body); GET keeps message True/False and adds enabled', async () => {
+    expect(await admin.getClientFlag('ENABLE_TOTP', clientId)).toEqual({ success: true, message: 'False', enabled: false });
+    expect((await admin.setClientFlag('enable_totp', 'flag-app', true)).message).toBe("Feature 'enable_totp' set to True");
+    expect(await admin.getClientFlag('ENABLE_TOTP', clientId)).toEqual({ success: true, message: 'True', enabled: true });
+    expect((await server.store().clients.featuresOf(clientId)).get('ENABLE_TOTP')?.isEnabled).toBe(true);
+  });
+
+  it('accepts a JSON body and client_id in the query', async () => {
+    const url = `${server.adminUrl}/client/options/SESSION_BASED_AUTH?client_id=flag-app`;
+    const r = await http(url, bearer(admin.token as string, jsonBody({ enabled: true })));
+    expect([r.status, r.json.message]).toEqual([200, "Feature 'SESSION_BASED_AUTH' set to True"]);
+    expect((await admin.getClientFlag('SESSION_BASED_AUTH', 'flag-app')).enabled).toBe(true);
+  });
+
+  it('sets options; toggling the flag keeps them (the original wiped them)', async () => {
+    expect((await admin.setClientFlagOptions('TOKEN_EXPIRATION', clientId, '600')).message).toBe("Option for 'TOKEN_EXPIRATION' updated.");
+    expect((await admin.getClientFlagOptions('TOKEN_EXPIRATION', clientId)).message).toBe('600');
+    await admin.setClientFlag('TOKEN_EXPIRATION', clientId, false);
+    await admin.setClientFlag('TOKEN_EXPIRATION', clientId, true);
+    expect((await admin.getClientFlagOptions('TOKEN_EXPIRATION', 'flag-app')).message).toBe('600');
+  });
+
+  it('documented errors: unknown flag, no extended options, missing client_id, unknown client, no token', async () => {
+    expect((await failure(admin.setClientFlag('NOPE', clientId, true))).message).toBe('Unknown feature flag');
+    expect((await failure(admin.setClientFlagOptions('ENABLE_TOTP', clientId, 'x'))).message).toBe('This feature has no extended options');
+    const e = await failure(admin.setClientFlag('ENABLE_TOTP', '', true));
+    expect([e.status, e.message]).toEqual([400, 'Missing client_id']);
+    expect((await failure(admin.getClientFlag('ENABLE_TOTP', 'no-such-client'))).status).toBe(404);
+    const bad = await http(`${server.adminUrl}/client/options/ENABLE_TOTP`, bearer(admin.token as string, jsonBody({ client_id: clientId, enabled: 7 })));
+    expect(bad.status).toBe(400);
+    expect((await http(`${server.adminUrl}/client/options/ENABLE_TOTP?client_id=${clientId}`)).status).toBe(401);
+  });
+});
