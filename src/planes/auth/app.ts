@@ -9,6 +9,8 @@ import { authServiceErrors, oauthErrors } from './errors.js';
 import { discoveryRoutes, type ServedFeatures } from './routes/discovery.js';
 import { infoRoutes } from './routes/info.js';
 import { meRoutes } from './routes/me.js';
+import { publicKeyRoutes } from './routes/public-key.js';
+import { verifyRoutes } from './routes/verify.js';
 
 export interface AuthPlaneConfig {
   issuer: string;
@@ -32,7 +34,7 @@ export interface AuthPlaneDeps {
 /** The AUTH plane: OAuth 2.0 / OpenID Connect for users and machines. */
 export function createAuthApp(deps: AuthPlaneDeps): Koa {
   const app = createPlaneApp({ log: deps.log, trustedProxies: deps.config.trustedProxies,
-    bodyLimit: deps.config.bodyLimit, serializers: [oauthErrors, authServiceErrors] });
+    bodyLimit: deps.config.bodyLimit, serializers: [oauthErrors, authServiceErrors], bodylessPaths: ['/verify'] });
 
   const features: ServedFeatures = {
     issuer: deps.config.issuer,
@@ -44,6 +46,8 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
   const open = new Router();
   infoRoutes(open);
   discoveryRoutes(open, features, deps.keys);
+  publicKeyRoutes(open, deps.keys);
+  verifyRoutes(open, { verifier: deps.verifier, isTokenLive: deps.services.isTokenLive });
 
   const secured = new Router();
   secured.use(bearerAuth({ verifier: deps.verifier, isStillValid: deps.services.isTokenLive }));
