@@ -198,6 +198,34 @@ describe('native JWT verification through haproxy (jwt_verify with GET /keys/aut
     // Revocation is invisible to HAProxy (documented): not asserted here.
   });
 
+  it('verifies ES256 tokens too (--prefer-ec-token-signer) with that server\'s PEM', async () => {
+    const ec = await startTestServer(['--prefer-ec-token-signer']);
+    try {
+      const pem = await http(`${ec.authUrl}/keys/auth.pem`);
+      expect(pem.status).toBe(200);
+      const ecDir = join(dir, 'haproxy-ec');
+      mkdirSync(ecDir);
+      writeFileSync(join(ecDir, 'auth.pem'), pem.text);
+      const addr = `127.0.0.1:${await freePort()}`;
+      writeFileSync(join(ecDir, 'haproxy.cfg'), render('haproxy.cfg', {
+        LISTEN_ADDR: addr, BACKEND_ADDR: `127.0.0.1:${(backend.address() as AddressInfo).port}`, PEM_FILE: join(ecDir, 'auth.pem'),
+        ISSUER: issuerFor(ec.config), AUDIENCE,
+      }));
+      const proc = run('haproxy', ['-f', join(ecDir, 'haproxy.cfg'), '-db']);
+      await waitUp('haproxy (ES256)', `http://${addr}`, proc);
+      const { token, sub } = await mintAuthToken(ec, { aud: AUDIENCE });
+      expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).alg).toBe('ES256');
+      const ok = await get(`http://${addr}`, '/hello', token);
+      expect(ok.status, ok.text).toBe(200);
+      expect(ok.json.auth['x-auth-sub']).toBe(sub);
+      expectRefused(await get(`http://${addr}`, '/hello', tamper(token)), 401, 'tampered ES256');
+      // A token of the RS256 server is refused by the ES256 key.
+      expectRefused(await get(`http://${addr}`, '/hello', (await mintAuthToken(server, { aud: AUDIENCE })).token), 401, 'other key');
+    } finally {
+      await ec.close();
+    }
+  });
+
   it('refuses a valid token lacking orders:read on /orders/ with 403', async () => {
     const { token } = await mintAuthToken(server, { aud: AUDIENCE, scope: ['orders:readonly', 'profile'] });
     expect((await get(proxies.haproxy, '/hello', token)).status).toBe(200);
