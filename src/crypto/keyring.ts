@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { SigningKeyStore } from '../store/signing-keys.js';
 import type { AuditEntry, Plane, SigningKeyRow } from '../store/types.js';
@@ -28,6 +28,13 @@ export interface PublishedJwks {
   readonly keys: readonly JWK[];
 }
 
+/** The current public key as PEM, serialized once per key change, with an ETag. */
+export interface PublishedPem {
+  readonly kid: string;
+  readonly pem: string;
+  readonly etag: string;
+}
+
 export interface KeyInfo {
   kid: string;
   alg: SigningAlg;
@@ -42,6 +49,8 @@ export interface KeyManager<P extends Plane> {
   readonly plane: P;
   list(): KeyInfo[];
   jwks(): PublishedJwks;
+  /** The current key's public half as SPKI PEM (for proxies such as HAProxy that take one PEM key). */
+  currentPublicKeyPem(): PublishedPem;
   /** Standby becomes current, a new standby is made, the old current stays published. */
   rotate(audit?: AuditEntry): Promise<KeyInfo[]>;
   /** Re-reads keys from the store (another process may have rotated). */
@@ -71,6 +80,7 @@ interface LiveState {
   rows: SigningKeyRow[];
   jwks: PublishedJwks;
   localSet: ReturnType<typeof createLocalJWKSet>;
+  pem: PublishedPem;
 }
 
 export async function openKeyring<P extends Plane>(opts: KeyringOptions<P>): Promise<Keyring<P>> {
@@ -88,7 +98,10 @@ export async function openKeyring<P extends Plane>(opts: KeyringOptions<P>): Pro
     if (!currentRow) throw new Error(`no current ${plane} signing key`);
     const keys = rows.map((r) => JSON.parse(r.publicJwk) as JWK);
     const body = JSON.stringify({ keys });
+    const pem = createPublicKey({ key: JSON.parse(currentRow.publicJwk) as JsonWebKey, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' }).toString();
     return {
+      pem: { kid: currentRow.kid, pem, etag: `"${createHash('sha256').update(pem).digest('base64url').slice(0, 27)}"` },
       current: { kid: currentRow.kid, alg: currentRow.alg, key: importPrivateKeyPem(currentRow.privateKeyPem) },
       rows,
       jwks: { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, keys },
@@ -128,6 +141,7 @@ export async function openKeyring<P extends Plane>(opts: KeyringOptions<P>): Pro
     plane,
     list: () => state.rows.map(info),
     jwks: () => state.jwks,
+    currentPublicKeyPem: () => state.pem,
     async rotate(audit) {
       const next = await generateSigningKey(opts.alg, opts.rsaBits);
       await store.rotate(plane, next, new Date(Date.now() + opts.retiredPublishSeconds * 1000), audit);

@@ -19,6 +19,8 @@ import { scopedUserRoutes } from './routes/scoped-users.js';
 import type { UserService } from '../../services/users.js';
 import { meRoutes } from './routes/me.js';
 import { tokenRoutes } from './routes/token.js';
+import { publicKeyRoutes } from './routes/public-key.js';
+import { verifyRoutes } from './routes/verify.js';
 
 export interface AuthPlaneConfig {
   issuer: string;
@@ -54,7 +56,7 @@ export interface AuthPlaneDeps {
 /** The AUTH plane: OAuth 2.0 / OpenID Connect for users and machines. */
 export function createAuthApp(deps: AuthPlaneDeps): Koa {
   const app = createPlaneApp({ log: deps.log, trustedProxies: deps.config.trustedProxies,
-    bodyLimit: deps.config.bodyLimit, serializers: [oauthErrors, authServiceErrors] });
+    bodyLimit: deps.config.bodyLimit, serializers: [oauthErrors, authServiceErrors], bodylessPaths: ['/verify'] });
 
   const features: ServedFeatures = {
     issuer: deps.config.issuer,
@@ -68,6 +70,8 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
   const open = new Router();
   infoRoutes(open);
   discoveryRoutes(open, features, deps.keys);
+  publicKeyRoutes(open, deps.keys);
+  verifyRoutes(open, { verifier: deps.verifier, isTokenLive: deps.services.isTokenLive });
 
   // Per client IP, one limiter for the credential-checking endpoints (security.md "Abuse resistance").
   const limited = new Router();

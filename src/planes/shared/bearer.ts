@@ -11,7 +11,8 @@ export interface BearerOptions<P extends Plane> {
   isStillValid: (claims: JWTPayload) => Promise<boolean>;
 }
 
-const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)$/i;
+/** RFC 6750 §2.1 b64token syntax. */
+export const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)$/i;
 
 /**
  * RFC 6750 bearer authentication against this plane's own keys only. A token of the other plane

@@ -13,6 +13,8 @@ export interface PlaneAppOptions {
   bodyLimit: number;
   /** Plane-specific serializers tried before the common `{success:false,message}` envelope. */
   serializers?: readonly ErrorSerializer[];
+  /** Paths whose request bodies are never read (forward-auth: a proxy may forward any request). */
+  bodylessPaths?: readonly string[];
 }
 
 /**
@@ -29,6 +31,8 @@ export function createPlaneApp(options: PlaneAppOptions): Koa {
   app.use(requestLog(options.log));
   app.use(errorHandler(options.log, [...(options.serializers ?? []), messageEnvelope]));
   app.use(trustedProxy(options.trustedProxies));
-  app.use(parseBody({ limit: options.bodyLimit, accept: ['form', 'json'] }));
+  const readBody = parseBody({ limit: options.bodyLimit, accept: ['form', 'json'] });
+  const bodyless = new Set(options.bodylessPaths ?? []);
+  app.use((ctx, next) => (bodyless.has(ctx.path) ? next() : readBody(ctx, next)));
   return app;
 }
