@@ -93,10 +93,13 @@ describe('auth GET /verify (forward-auth)', () => {
     expect(r.headers.get('x-auth-client')).toBe('c%0Ad');
   });
 
-  it('treats a client_credentials-shaped token (no session row) as main.ts does today: refused', async () => {
-    // sub = client id, no session row. It passes once the token service's jti-denylist check
-    // replaces the session lookup in isTokenLive; until then the session check refuses it.
-    const { token } = await mintAuthToken(server, { sub: 'svc-client', clientId: 'svc-client', session: false, extra: { gty: 'client_credentials' } });
+  it('accepts a client_credentials token (no session row) until its jti is denylisted', async () => {
+    // sub = client id, no session row: liveness is the jti denylist (src/services/token-liveness.ts).
+    const { token, jti } = await mintAuthToken(server, { sub: 'svc-client', clientId: 'svc-client', session: false, extra: { gty: 'client_credentials' } });
+    const ok = await verify(token);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('x-auth-client')).toBe('svc-client');
+    await server.store().denylist.add(jti, new Date(Date.now() + 60_000));
     expectInvalid(await verify(token));
   });
 });
