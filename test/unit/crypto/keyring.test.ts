@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
 import { openKeyring, type Keyring, type Signer } from '../../../src/crypto/keyring.js';
 import { createStore, migrate, openDatabase, type Store } from '../../../src/store/index.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -79,5 +79,25 @@ describe('keyrings', () => {
     // @ts-expect-error an admin signer is not an auth signer
     const wrong: Signer<'auth'> = admin.signer;
     expect(wrong.plane).toBe('admin');
+  });
+});
+
+describe('current public key as PEM', () => {
+  it('is the SPKI PEM of the current key (RSA and EC), verifies its tokens, and follows a rotation', async () => {
+    for (const ring of [auth, admin] as const) {
+      const pem = ring.manager.currentPublicKeyPem();
+      expect(pem.kid).toBe(ring.signer.currentKid());
+      expect(pem.pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+      expect(ring.manager.currentPublicKeyPem()).toBe(pem); // computed once per key change, not per call
+      const token = await ring.signer.sign(claims(ring.signer.plane));
+      const alg = decodeProtectedHeader(token).alg!;
+      await expect(jwtVerify(token, await importSPKI(pem.pem, alg))).resolves.toBeTruthy();
+    }
+    const before = auth.manager.currentPublicKeyPem();
+    await auth.manager.rotate();
+    const after = auth.manager.currentPublicKeyPem();
+    expect(after.kid).not.toBe(before.kid);
+    expect(after.pem).not.toBe(before.pem);
+    expect(after.etag).not.toBe(before.etag);
   });
 });
