@@ -8,10 +8,14 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { DashboardDeps } from './context.js';
 import { errorPage, formBody, loadSession, requireSession, securityHeaders } from './middleware.js';
+import { activityPages } from './routes/activity.js';
+import { clientPages } from './routes/clients.js';
+import { directoryPages } from './routes/directory.js';
 import { keyRoutes } from './routes/keys.js';
 import { overviewRoute } from './routes/overview.js';
 import { signInRoutes, signOutRoute } from './routes/sign-in.js';
 import { tokenViewerRoutes } from './routes/token-viewer.js';
+import { userPages } from './routes/users.js';
 
 export type { DashboardDeps } from './context.js';
 export { createSealer } from './session.js';
@@ -25,6 +29,8 @@ export function createDashboardApp(deps: DashboardDeps): Koa {
   app.use(errorPage(deps));
   app.use(formBody);
   app.use(loadSession(deps));
+  // The original's address was /Dashboard. Exact comparison: the router matches case-insensitively.
+  app.use(async (ctx, next) => (ctx.path === '/Dashboard' || ctx.path === '/dashboard/' ? ctx.redirect('/dashboard') : next()));
 
   const open = new Router();
   open.get('/dashboard/assets/style.css', (ctx) => {
@@ -32,13 +38,16 @@ export function createDashboardApp(deps: DashboardDeps): Koa {
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = STYLE;
   });
-  open.get(['/Dashboard', '/dashboard/'], (ctx) => ctx.redirect('/dashboard'));
   signInRoutes(open, deps);
 
   const secured = new Router();
   secured.use(requireSession(deps));
   signOutRoute(secured, deps);
   overviewRoute(secured, deps);
+  userPages(secured, deps);
+  directoryPages(secured, deps);
+  clientPages(secured, deps);
+  activityPages(secured, deps);
   keyRoutes(secured, deps);
   tokenViewerRoutes(secured, deps);
 

@@ -31,7 +31,9 @@ export async function formBody(ctx: Context, next: Next): Promise<void> {
       if (size > 65536) ctx.throw(413, 'Form too large');
       chunks.push(c as Buffer);
     }
-    for (const [k, v] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) state(ctx).form[k] ??= v;
+    // Repeated fields (checkbox groups of ids) arrive comma-joined; see multi() in routes/users.ts.
+    const form = state(ctx).form;
+    for (const [k, v] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) form[k] = form[k] === undefined ? v : `${form[k]},${v}`;
   }
   await next();
 }
