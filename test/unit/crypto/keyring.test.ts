@@ -101,3 +101,28 @@ describe('current public key as PEM', () => {
     expect(after.etag).not.toBe(before.etag);
   });
 });
+
+describe('importing an existing PEM key (--token-signing-key-file)', () => {
+  it('imports an encrypted PKCS#8 RSA key as the first current key, with its RFC 7638 kid', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { writeFileSync } = await import('node:fs');
+    const { loadSigningKeyFile } = await import('../../../src/crypto/keys/load.js');
+    const t = tempDir();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pemFile = join(t.dir, 'token.pem');
+    writeFileSync(pemFile, privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pem-pass' }) as string);
+    const material = await loadSigningKeyFile(pemFile, 'pem-pass');
+    expect(material.alg).toBe('RS256');
+    const db = openDatabase({ file: join(t.dir, 'import.db3'), key: 'k', synchronous: 'NORMAL' });
+    migrate(db);
+    const s = createStore(db);
+    const imported = await openKeyring({ plane: 'auth', issuer: ISSUER, store: s.signingKeys, alg: 'ES256', rsaBits: 2048,
+      retiredPublishSeconds: 60, importKey: material });
+    expect(imported.signer.currentKid()).toBe(material.kid);
+    const token = await imported.signer.sign(claims('auth'));
+    expect((await imported.verifier.verify(token)).sub).toBe('u1');
+    await expect(loadSigningKeyFile(pemFile, 'wrong-pass')).rejects.toThrow();
+    s.close();
+    t.cleanup();
+  });
+});
