@@ -21,6 +21,7 @@ import { createAuthApp } from './planes/auth/app.js';
 import { applyServerTimeouts } from './planes/shared/timeout.js';
 import { createAdminTokenService } from './services/admin-tokens.js';
 import { createAuthTokenService } from './services/auth-tokens.js';
+import { createAuthorizationService } from './services/authorization.js';
 import { createAuthenticate } from './services/authenticate.js';
 import { createClientAuth } from './services/client-auth.js';
 import { createSelfService } from './services/self-service.js';
@@ -102,6 +103,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         lockout: { windowSeconds: config.secondsToResetLoginFailures, maxFailures: config.maxLoginFailures,
           lockoutSeconds: config.failedPasswordLockoutDuration } },
     });
+    const authorization = config.enablePkce ? createAuthorizationService({ store, tokens: authTokens, now,
+      policy: { codeSeconds: config.pkceCodeLifetime, loginSeconds: 300 } }) : undefined;
     // Built on the auth plane's public verifier only: the admin plane never gets the auth signer.
     const introspection = createTokenIntrospection({ store, verifier: authKeys.verifier, isTokenLive, issuer, now });
     const authApp = createAuthApp({
@@ -115,6 +118,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       keys: authKeys.manager,
       services: {
         isTokenLive, clientAuth, tokens: authTokens, introspection, selfService: createSelfService({ store }),
+        authorization,
       },
     });
     const adminApp = createAdminApp({

@@ -4,6 +4,7 @@ import type { JWTPayload } from 'jose';
 import type { KeyManager, Verifier } from '../../crypto/keyring.js';
 import type { Logger } from '../../log.js';
 import type { AuthTokenService } from '../../services/auth-tokens.js';
+import type { AuthorizationService } from '../../services/authorization.js';
 import type { ClientAuth } from '../../services/client-auth.js';
 import type { SelfService } from '../../services/self-service.js';
 import type { TokenIntrospection } from '../../services/token-introspection.js';
@@ -12,6 +13,7 @@ import { createPlaneApp } from '../shared/plane-app.js';
 import { rateLimit } from '../shared/rate-limit.js';
 import { cors } from './cors.js';
 import { authServiceErrors, oauthErrors } from './errors.js';
+import { authorizeRoutes } from './routes/authorize.js';
 import { discoveryRoutes, type ServedFeatures } from './routes/discovery.js';
 import { infoRoutes } from './routes/info.js';
 import { introspectionRoutes } from './routes/introspect.js';
@@ -44,6 +46,8 @@ export interface AuthPlaneDeps {
     tokens: AuthTokenService;
     introspection: TokenIntrospection;
     selfService: SelfService;
+    /** The authorization-code flow; absent when `enable-pkce` is off (its routes are then not served). */
+    authorization?: AuthorizationService | undefined;
   };
 }
 
@@ -54,7 +58,8 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
 
   const features: ServedFeatures = {
     issuer: deps.config.issuer,
-    grantTypes: ['password', 'client_credentials', ...(deps.config.enableTokenRefresh ? ['refresh_token'] : [])],
+    grantTypes: ['password', 'client_credentials', ...(deps.config.enableTokenRefresh ? ['refresh_token'] : []),
+      ...(deps.services.authorization ? ['authorization_code'] : [])],
     endpoints: { token: '/token', userinfo: '/userinfo', introspection: '/introspect',
       ...(deps.config.enableTokenRevocation ? { revocation: '/revoke' } : {}) },
     signingAlg: deps.config.signingAlg,
@@ -68,7 +73,9 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
   // Per client IP, one limiter for the credential-checking endpoints (security.md "Abuse resistance").
   const limited = new Router();
   limited.use(rateLimit(deps.config.rateLimit));
-  tokenRoutes(limited, { tokens: deps.services.tokens, clientAuth: deps.services.clientAuth });
+  tokenRoutes(limited, { tokens: deps.services.tokens, clientAuth: deps.services.clientAuth,
+    authorization: deps.services.authorization });
+  if (deps.services.authorization) authorizeRoutes(limited, deps.services.authorization);
   introspectionRoutes(limited, { introspection: deps.services.introspection, clientAuth: deps.services.clientAuth,
     revocation: deps.config.enableTokenRevocation });
 
