@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { constantTimeEqual, newId, randomToken, sha256Digest } from '../crypto/secrets.js';
 import type { Store } from '../store/index.js';
 import type { AuthCodeRow } from '../store/auth-codes.js';
@@ -41,6 +41,8 @@ export interface AuthorizationRequest {
   nonce: string;
   state: string;
   maxAge: number;
+  /** `GET /authorize` only: must be `code` (RFC 6749 §4.1.1); POST /authorize ignores it like the original. */
+  responseType?: string;
 }
 
 /** The original's PkceAuthorizeResponse. */
@@ -60,6 +62,8 @@ export interface LoginView {
   scope: string;
   requires_totp: boolean;
   redirect_host: string;
+  /** Where the login will send the browser (the hosted pages' CSP `form-action`). */
+  redirect_origin: string;
   expires_at: string;
 }
 
@@ -81,6 +85,9 @@ export function createAuthorizationService(deps: AuthorizationDeps) {
   /** Digests of codes whose tokens are being minted right now (a racing duplicate loses quietly). */
   const inFlight = new Set<string>();
   const seconds = (): number => Math.floor(deps.now().getTime() / 1000);
+  /** Per-process key of the hosted pages' CSRF tokens (HMAC of the login's jti). */
+  const csrfKey = randomBytes(32);
+  const csrfOf = (jti: string): string => createHmac('sha256', csrfKey).update(`csrf\0${jti}`).digest('base64url');
 
   async function activeClient(identifier: string): Promise<ClientRow | null> {
     const c = identifier ? await store.clients.findByIdentifier(identifier) : null;
@@ -117,6 +124,9 @@ export function createAuthorizationService(deps: AuthorizationDeps) {
         if (!allowed) throw new AuthorizationRequestError('invalid_request', true, 'code_challenge is required');
       }
       // OIDC Core §3.1.2.1: we require a nonce whenever an ID token will be issued (replay protection).
+      if (req.responseType !== undefined && req.responseType !== 'code') {
+        throw new AuthorizationRequestError('unsupported_response_type', true, 'response_type must be code');
+      }
       if (scopesOf(req.scope).includes('openid') && !req.nonce) throw new AuthorizationRequestError('invalid_request', true, 'nonce is required with openid');
       const jti = randomToken(16);
       await store.authSessions.create({ jti, clientId: client.id, nonce: req.nonce, scope: req.scope, state: req.state,
@@ -133,7 +143,17 @@ export function createAuthorizationService(deps: AuthorizationDeps) {
       if (!session || !client?.isActive) return null;
       return { jti: session.jti, client_id: client.clientIdentifier, client_name: client.displayName, scope: session.scope,
         requires_totp: session.passwordOk && session.totpRequired && !session.totpOk,
-        redirect_host: new URL(session.redirectUri).host, expires_at: session.expiresAt };
+        redirect_host: new URL(session.redirectUri).host, redirect_origin: new URL(session.redirectUri).origin,
+        expires_at: session.expiresAt };
+    },
+
+    /** The CSRF token a hosted page embeds for this login. */
+    csrfToken(jti: string): string {
+      return csrfOf(jti);
+    },
+
+    csrfValid(jti: string, token: string): boolean {
+      return constantTimeEqual(csrfOf(jti), token);
     },
 
     /** The password step. `redirectUri`, when given, must be registered for the login's client. */

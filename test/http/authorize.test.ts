@@ -149,7 +149,7 @@ describe('headless authorization code flow', () => {
     const az = await authorize(client, { code_challenge: pkce().challenge, code_challenge_method: 'S256' });
     const v = await http(`${server.authUrl}/auth-session/${az.json.jti}`);
     expect(v.status).toBe(200);
-    expect(Object.keys(v.json).sort()).toEqual(['client_id', 'client_name', 'expires_at', 'jti', 'redirect_host', 'requires_totp', 'scope']);
+    expect(Object.keys(v.json).sort()).toEqual(['client_id', 'client_name', 'expires_at', 'jti', 'redirect_host', 'redirect_origin', 'requires_totp', 'scope']);
     expect(v.json).toMatchObject({ client_id: client.clientId, redirect_host: 'rp.example.com', scope: 'openid profile', requires_totp: false });
     expect(v.text).not.toContain('af0ifjsldkj');
     expect(v.text).not.toContain('n-0S6_WzA2Mj');

@@ -302,6 +302,6 @@ describe('auth-plane bearer routes refuse other tokens', () => {
     expect(d.grant_types_supported).toEqual(['password', 'client_credentials', 'refresh_token', 'authorization_code']);
     expect(d).toMatchObject({ token_endpoint: 'http://127.0.0.1/token', introspection_endpoint: 'http://127.0.0.1/introspect',
       revocation_endpoint: 'http://127.0.0.1/revoke', userinfo_endpoint: 'http://127.0.0.1/userinfo' });
-    expect(d).not.toHaveProperty('authorization_endpoint');
+    expect(d.authorization_endpoint).toBe('http://127.0.0.1/authorize');
   });
 });

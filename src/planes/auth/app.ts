@@ -17,6 +17,7 @@ import { authorizeRoutes } from './routes/authorize.js';
 import { discoveryRoutes, type ServedFeatures } from './routes/discovery.js';
 import { infoRoutes } from './routes/info.js';
 import { introspectionRoutes } from './routes/introspect.js';
+import { loginPageRoutes } from './routes/login-pages.js';
 import { meRoutes } from './routes/me.js';
 import { tokenRoutes } from './routes/token.js';
 
@@ -61,6 +62,7 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
     grantTypes: ['password', 'client_credentials', ...(deps.config.enableTokenRefresh ? ['refresh_token'] : []),
       ...(deps.services.authorization ? ['authorization_code'] : [])],
     endpoints: { token: '/token', userinfo: '/userinfo', introspection: '/introspect',
+      ...(deps.services.authorization ? { authorization: '/authorize' } : {}),
       ...(deps.config.enableTokenRevocation ? { revocation: '/revoke' } : {}) },
     signingAlg: deps.config.signingAlg,
   };
@@ -76,6 +78,7 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
   tokenRoutes(limited, { tokens: deps.services.tokens, clientAuth: deps.services.clientAuth,
     authorization: deps.services.authorization });
   if (deps.services.authorization) authorizeRoutes(limited, deps.services.authorization);
+  if (deps.services.authorization) loginPageRoutes(limited, deps.services.authorization);
   introspectionRoutes(limited, { introspection: deps.services.introspection, clientAuth: deps.services.clientAuth,
     revocation: deps.config.enableTokenRevocation });
 
