@@ -9,6 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { resolve as resolvePath } from 'node:path';
 import type Koa from 'koa';
 import { pino } from 'pino';
 import { ConfigError, formatEffectiveConfig, issuerFor, loadConfig, type Config } from './config/index.js';
@@ -112,7 +113,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         rateLimit: { max: config.rateLimitAuth, windowSeconds: config.rateLimitWindow },
         signingAlg: config.preferEcTokenSigner ? 'ES256' : 'RS256',
         corsOrigins: config.corsOrigins, enableTokenRefresh: config.enableTokenRefresh,
-        enableTokenRevocation: config.enableTokenRevocation },
+        enableTokenRevocation: config.enableTokenRevocation,
+        publicDir: config.servePublicAuthFiles ? resolvePath(process.cwd(), 'public') : undefined },
       log: log.child({ plane: 'auth' }),
       verifier: authKeys.verifier,
       keys: authKeys.manager,

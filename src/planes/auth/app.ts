@@ -12,6 +12,7 @@ import { bearerAuth } from '../shared/bearer.js';
 import { createPlaneApp } from '../shared/plane-app.js';
 import { rateLimit } from '../shared/rate-limit.js';
 import { cors } from './cors.js';
+import { staticFiles } from './static-files.js';
 import { authServiceErrors, oauthErrors } from './errors.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { discoveryRoutes, type ServedFeatures } from './routes/discovery.js';
@@ -33,6 +34,8 @@ export interface AuthPlaneConfig {
   enableTokenRefresh: boolean;
   /** `enable-token-revocation`: serves `/revoke`. */
   enableTokenRevocation: boolean;
+  /** `serve-public-auth-files`: the directory served at `/` (after the routes), or undefined. */
+  publicDir?: string | undefined;
 }
 
 export interface AuthPlaneDeps {
@@ -87,5 +90,6 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
   meRoutes(secured, deps.services.selfService);
 
   for (const r of [open, limited, secured]) app.use(r.routes()).use(r.allowedMethods());
+  if (deps.config.publicDir) app.use(staticFiles(deps.config.publicDir));
   return app;
 }
