@@ -72,6 +72,23 @@ const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 /** base64url(SHA-256) is always 43 characters. */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 const ALLOW_WITHOUT_PKCE = 'ALLOW_CONFIDENTIAL_WITHOUT_PKCE';
+/** Browser-session lifetime when neither the request's max_age nor SESSION_BASED_MAX_AGE says otherwise (the original's). */
+const DEFAULT_SESSION_SECONDS = 86_400;
+
+/** The browser-session cookie finalize asks the plane to set (HttpOnly, SameSite=Lax, Secure over TLS). */
+export interface BrowserSessionCookie {
+  name: string;
+  value: string;
+  expires: Date;
+}
+
+export interface FinalizeResult {
+  location: string;
+  cookie: BrowserSessionCookie | null;
+}
+
+/** The cookie a SESSION_BASED_AUTH client's browser session lives in (the original's name). */
+export const browserSessionCookieName = (clientIdentifier: string): string => `session_${clientIdentifier}`;
 
 const scopesOf = (scope: string): string[] => scope.split(' ').filter(Boolean);
 const isPublic = (c: ClientRow): boolean => c.secretKind === 'none';
@@ -102,6 +119,16 @@ export function createAuthorizationService(deps: AuthorizationDeps) {
     return { session, client };
   }
 
+  /** SESSION_BASED_AUTH and the effective browser-session lifetime (min of max_age and SESSION_BASED_MAX_AGE when both set). */
+  async function sessionPolicy(client: ClientRow, requestMaxAge: number): Promise<{ sessionBased: boolean; seconds: number }> {
+    const features = await store.clients.featuresOf(client.id);
+    const opt = features.get('SESSION_BASED_MAX_AGE');
+    const clientMax = opt?.isEnabled && /^\s*\d{1,9}\s*$/.test(opt.options) ? Number(opt.options) : 0;
+    const both = [requestMaxAge, clientMax].filter((n) => n > 0);
+    return { sessionBased: features.get('SESSION_BASED_AUTH')?.isEnabled === true,
+      seconds: both.length ? Math.min(...both) : DEFAULT_SESSION_SECONDS };
+  }
+
   const stepResponse = (s: AuthSessionRow, c: ClientRow, requiresTotp: boolean): LoginStepResponse =>
     ({ jti: s.jti, client_id: c.clientIdentifier, redirect_uri: s.redirectUri, requires_totp: requiresTotp, is_session_based: false });
 
@@ -110,7 +137,7 @@ export function createAuthorizationService(deps: AuthorizationDeps) {
      * Validates an authorization request and opens a login for it. The client and the exact redirect
      * URI are checked first (errors not redirectable), then PKCE (S256 only), scope and nonce.
      */
-    async authorize(req: AuthorizationRequest, rc: RequestContext): Promise<LoginStepResponse> {
+    async authorize(req: AuthorizationRequest, rc: RequestContext, browserCookie = ''): Promise<LoginStepResponse & { renewed: boolean }> {
       const client = await activeClient(req.clientId);
       if (!client) throw new AuthorizationRequestError('invalid_request', false, 'Unknown client');
       if (!req.redirectUri || !(await store.clients.hasRedirectUri(client.id, req.redirectUri))) {
@@ -129,11 +156,18 @@ export function createAuthorizationService(deps: AuthorizationDeps) {
       }
       if (scopesOf(req.scope).includes('openid') && !req.nonce) throw new AuthorizationRequestError('invalid_request', true, 'nonce is required with openid');
       const jti = randomToken(16);
+      // SESSION_BASED_AUTH: a live browser session (younger than max_age, when given) skips the login pages.
+      const { sessionBased } = await sessionPolicy(client, req.maxAge);
+      const live = sessionBased && browserCookie ? await store.authSessions.browserSession(sha256Digest(browserCookie), client.clientIdentifier) : null;
+      const authTime = live ? Math.floor(Date.parse(live.issuedAt) / 1000) : 0;
+      const renewedFrom = live && (req.maxAge <= 0 || authTime + req.maxAge >= seconds()) ? { userId: live.userId, authTime } : undefined;
       await store.authSessions.create({ jti, clientId: client.id, nonce: req.nonce, scope: req.scope, state: req.state,
         redirectUri: req.redirectUri, codeChallenge: req.codeChallenge, codeChallengeMethod: req.codeChallengeMethod,
-        maxAge: req.maxAge, expiresAt: new Date(deps.now().getTime() + deps.policy.loginSeconds * 1000).toISOString() },
-      { ...rc, action: 'authorize_requested', target: client.clientIdentifier });
-      return { jti, client_id: client.clientIdentifier, redirect_uri: req.redirectUri, requires_totp: false, is_session_based: false };
+        maxAge: req.maxAge, expiresAt: new Date(deps.now().getTime() + deps.policy.loginSeconds * 1000).toISOString(),
+        ...(renewedFrom ? { renewedFrom } : {}) },
+      { ...rc, action: 'authorize_requested', target: client.clientIdentifier, secondary: renewedFrom ? 'RenewSession' : null });
+      return { jti, client_id: client.clientIdentifier, redirect_uri: req.redirectUri, requires_totp: false, is_session_based: sessionBased,
+        renewed: renewedFrom !== undefined };
     },
 
     /** `GET /auth-session/{jti}`: only what a login page needs. */
@@ -186,18 +220,26 @@ export function createAuthorizationService(deps: AuthorizationDeps) {
      * Issues the code (RFC 6749 §4.1.2) once the password step — and the TOTP step when required —
      * succeeded, consuming the login. Returns the redirect: `code` and `state` merged into the URI's query.
      */
-    async finalize(jti: string, rc: RequestContext): Promise<string> {
-      const { client } = await loginOf(jti);
+    async finalize(jti: string, rc: RequestContext, opts: { browser: boolean } = { browser: false }): Promise<FinalizeResult> {
+      const { client, session: pending } = await loginOf(jti);
       const code = randomToken();
+      const policy = await sessionPolicy(client, pending.maxAge);
+      // A fresh login of a SESSION_BASED_AUTH client in a browser opens a browser session (cookie).
+      const cookieValue = opts.browser && policy.sessionBased ? randomToken() : null;
+      const sessionExpires = new Date(deps.now().getTime() + policy.seconds * 1000);
       const session = await store.authCodes.issueFromSession(jti, { codeSha256: sha256Digest(code), clientIdentifier: client.clientIdentifier,
         familyId: newId(), expiresAt: new Date(deps.now().getTime() + deps.policy.codeSeconds * 1000).toISOString() },
       (s) => s.passwordOk && s.userId !== null && (!s.totpRequired || s.totpOk),
-      { ...rc, action: 'authorization_code_issued', target: client.clientIdentifier });
+      { ...rc, action: 'authorization_code_issued', target: client.clientIdentifier },
+      (s) => (cookieValue && s.loginMethod !== 'RenewSession'
+        ? { idSha256: sha256Digest(cookieValue), maxAgeSeconds: policy.seconds, expiresAt: sessionExpires.toISOString() } : null));
       if (!session) throw new InvalidCredentials();
       const url = new URL(session.redirectUri);
       url.searchParams.set('code', code);
       if (session.state) url.searchParams.set('state', session.state);
-      return url.toString();
+      const cookie = cookieValue && session.loginMethod !== 'RenewSession'
+        ? { name: browserSessionCookieName(client.clientIdentifier), value: cookieValue, expires: sessionExpires } : null;
+      return { location: url.toString(), cookie };
     },
 
     /**

@@ -49,7 +49,9 @@ export function createAuthCodeStore(ctx: StoreContext, audit: AuditStore) {
      * session is unknown/expired or `accept` refused it (a refused session stays, e.g. awaiting its TOTP step).
      */
     async issueFromSession(jti: string, code: { codeSha256: string; clientIdentifier: string; familyId: string; expiresAt: string },
-      accept: (s: AuthSessionRow) => boolean, entry?: AuditEntry): Promise<AuthSessionRow | null> {
+      accept: (s: AuthSessionRow) => boolean, entry?: AuditEntry,
+      /** A browser session (SESSION_BASED_AUTH) to open with the code, keyed by the SHA-256 of its cookie. */
+      browser?: (s: AuthSessionRow) => { idSha256: string; maxAgeSeconds: number; expiresAt: string } | null): Promise<AuthSessionRow | null> {
       const now = ctx.now().toISOString();
       return ctx.db.transaction((): AuthSessionRow | null => {
         const r = ctx.sql('SELECT * FROM auth_sessions WHERE jti = ? AND expires_at > ?').get(jti, now) as AuthSessionDbRow | undefined;
@@ -63,6 +65,12 @@ export function createAuthCodeStore(ctx: StoreContext, audit: AuditStore) {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(code.codeSha256, code.clientIdentifier, s.userId, s.redirectUri,
           s.codeChallenge, s.codeChallengeMethod, s.nonce, s.scope, s.loginMethod, s.maxAge, s.authTime, code.familyId, now,
           code.expiresAt);
+        const b = browser?.(s);
+        if (b) {
+          ctx.sql(`INSERT INTO sessions (id, user_id, client_identifier, issued_at, expires_at, token_use, mad_use, login_method,
+            is_session_based, session_max_age_seconds, session_expires_at) VALUES (?, ?, ?, ?, ?, 'session', 'auth', ?, 1, ?, ?)`)
+            .run(b.idSha256, s.userId, code.clientIdentifier, now, b.expiresAt, s.loginMethod, b.maxAgeSeconds, b.expiresAt);
+        }
         if (entry) audit.appendSync(entry);
         return s;
       }).immediate();

@@ -24,7 +24,18 @@ export interface AuthSessionRow {
 }
 
 export type NewAuthSession = Pick<AuthSessionRow, 'jti' | 'clientId' | 'nonce' | 'scope' | 'state' | 'redirectUri'
-  | 'codeChallenge' | 'codeChallengeMethod' | 'maxAge' | 'expiresAt'>;
+  | 'codeChallenge' | 'codeChallengeMethod' | 'maxAge' | 'expiresAt'> & {
+  /** A login renewed from a live browser session (SESSION_BASED_AUTH): already authenticated. */
+  renewedFrom?: { userId: string; authTime: number };
+};
+
+/** A live browser session (cookie `session_<client>`), found by the SHA-256 of the cookie value. */
+export interface BrowserSessionRow {
+  userId: string;
+  clientIdentifier: string;
+  issuedAt: string;
+  sessionExpiresAt: string;
+}
 
 export interface AuthSessionDbRow {
   jti: string; client_id: string; user_id: string | null; password_ok: number; totp_required: number; totp_ok: number;
@@ -47,11 +58,22 @@ export function createAuthSessionStore(ctx: StoreContext, audit: AuditStore) {
         // Expired logins are dropped on the way (the table only ever holds a few minutes' worth).
         ctx.sql('DELETE FROM auth_sessions WHERE expires_at <= ?').run(now);
         ctx.sql(`INSERT INTO auth_sessions (jti, client_id, nonce, scope, state, redirect_uri, code_challenge,
-          code_challenge_method, max_age, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          code_challenge_method, max_age, created_at, expires_at, user_id, password_ok, login_method, auth_time)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
           s.jti, s.clientId, s.nonce, s.scope, s.state, s.redirectUri, s.codeChallenge, s.codeChallengeMethod, s.maxAge,
-          now, s.expiresAt);
+          now, s.expiresAt, s.renewedFrom?.userId ?? null, s.renewedFrom ? 1 : 0, s.renewedFrom ? 'RenewSession' : null,
+          s.renewedFrom?.authTime ?? null);
         if (entry) audit.appendSync(entry);
       }).immediate();
+    },
+
+    /** The live (unrevoked, unexpired) browser session with this cookie digest for this client, or null. */
+    async browserSession(idSha256: string, clientIdentifier: string): Promise<BrowserSessionRow | null> {
+      const r = ctx.sql(`SELECT user_id, client_identifier, issued_at, session_expires_at FROM sessions WHERE id = ?
+        AND client_identifier = ? AND is_session_based = 1 AND is_revoked = 0 AND session_expires_at > ?`)
+        .get(idSha256, clientIdentifier, ctx.now().toISOString()) as
+        { user_id: string; client_identifier: string; issued_at: string; session_expires_at: string } | undefined;
+      return r ? { userId: r.user_id, clientIdentifier: r.client_identifier, issuedAt: r.issued_at, sessionExpiresAt: r.session_expires_at } : null;
     },
 
     /** The unexpired login, or null. */

@@ -35,12 +35,13 @@ export function authorizeRoutes(router: Router, authorization: AuthorizationServ
   router.post('/authorize', noStore(), async function authorize(ctx: Context) {
     const f = fieldsOf(ctx);
     try {
-      ctx.body = await authorization.authorize({
+      const { renewed: _renewed, ...answer } = await authorization.authorize({
         clientId: stringField(f, 'client_id', 256), redirectUri: stringField(f, 'redirect_uri', 2048),
         codeChallenge: stringField(f, 'code_challenge', 256), codeChallengeMethod: stringField(f, 'code_challenge_method', 32),
         scope: stringField(f, 'scope', 2048), nonce: stringField(f, 'nonce', 512), state: stringField(f, 'state', 2048),
         maxAge: maxAgeOf(f),
       }, requestContext(ctx));
+      ctx.body = answer;
     } catch (err) {
       if (err instanceof AuthorizationRequestError) throw badRequest(err.message);
       throw err;
@@ -77,7 +78,7 @@ export function authorizeRoutes(router: Router, authorization: AuthorizationServ
     const jti = stringField(fieldsOf(ctx), 'jti', 64);
     try {
       if (!jti) throw new InvalidCredentials();
-      ctx.redirect(await authorization.finalize(jti, requestContext(ctx)));
+      ctx.redirect((await authorization.finalize(jti, requestContext(ctx))).location);
     } catch (err) {
       if (!(err instanceof InvalidCredentials)) throw err;
       // The original answers a bare JSON string here.

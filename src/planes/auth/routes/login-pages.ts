@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { AuthorizationRequestError, type AuthorizationService, type LoginView } from '../../../services/authorization.js';
+import { AuthorizationRequestError, browserSessionCookieName, type AuthorizationService, type LoginView } from '../../../services/authorization.js';
 import { InvalidCredentials } from '../../../services/errors.js';
 import { fieldsOf, stringField } from '../../shared/input.js';
 import { errorPage, loginPage, pageCsp, totpPage } from '../views/pages.js';
@@ -23,6 +23,10 @@ function sendPage(ctx: Context, status: number, body: string, redirectOrigin?: s
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = body;
 }
+
+/** RFC 6265 §4.1.1 cookie-name token: a client identifier outside it simply gets no browser session. */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,200}$/;
+const cookieOf = (ctx: Context, name: string): string => (COOKIE_NAME.test(name) ? ctx.cookies.get(name) ?? '' : '');
 
 const loginUrl = (path: string, jti: string): string => `${path}?jti=${encodeURIComponent(jti)}`;
 
@@ -49,9 +53,11 @@ export function loginPageRoutes(router: Router, authorization: AuthorizationServ
       if (q.client_id === null || q.redirect_uri === null) throw new AuthorizationRequestError('invalid_request', false, 'Invalid request');
       const started = await authorization.authorize({ clientId, redirectUri, responseType: q.response_type ?? '',
         codeChallenge: q.code_challenge ?? '', codeChallengeMethod: q.code_challenge_method ?? '', scope: q.scope ?? '',
-        nonce: q.nonce ?? '', state: q.state ?? '', maxAge: Math.max(maxAge, 0) }, requestContext(ctx));
+        nonce: q.nonce ?? '', state: q.state ?? '', maxAge: Math.max(maxAge, 0) }, requestContext(ctx),
+      cookieOf(ctx, browserSessionCookieName(clientId)));
       if (repeated.length || maxAge < 0) throw new AuthorizationRequestError('invalid_request', true, 'Invalid request');
-      ctx.redirect(loginUrl('/login', started.jti));
+      // A live browser session (SESSION_BASED_AUTH) goes straight to finalize.
+      ctx.redirect(loginUrl(started.renewed ? '/login/finalize' : '/login', started.jti));
     } catch (err) {
       if (!(err instanceof AuthorizationRequestError)) throw err;
       // RFC 6749 §4.1.2.1: without a valid client and registered redirect URI, never redirect.
@@ -125,7 +131,12 @@ export function loginPageRoutes(router: Router, authorization: AuthorizationServ
     try {
       if (!jti) throw new InvalidCredentials();
       ctx.set('Cache-Control', 'no-store');
-      ctx.redirect(await authorization.finalize(jti, requestContext(ctx)));
+      const done = await authorization.finalize(jti, requestContext(ctx), { browser: true });
+      if (done.cookie && COOKIE_NAME.test(done.cookie.name)) {
+        ctx.cookies.set(done.cookie.name, done.cookie.value, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/',
+          expires: done.cookie.expires, overwrite: true });
+      }
+      ctx.redirect(done.location);
     } catch (err) {
       if (!(err instanceof InvalidCredentials)) throw err;
       sendPage(ctx, 400, errorPage('This sign-in could not be completed. Return to the application and start again.'));
