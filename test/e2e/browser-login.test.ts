@@ -81,7 +81,8 @@ async function startFlow(config: oidc.Configuration) {
 describe('openid-client + Chromium through the hosted pages', () => {
   it('discovery → PKCE authorization URL → hosted login → code exchange → validated id_token → userinfo', async () => {
     const c = await registered();
-    const u: TestUser = await a.user({ scopes: ['openid', 'profile'] });
+    // Fixed name and password length: the screenshot in docs/img stays the same from run to run.
+    const u: TestUser = await a.user({ username: 'alice', password: 'correct-horse-battery', scopes: ['openid', 'profile'] });
     const config = await relyingParty(c);
     expect(config.serverMetadata().authorization_endpoint).toBe(`${ISSUER}/authorize`);
     const flow = await startFlow(config);
