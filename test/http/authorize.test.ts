@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { AuthClient } from '../../bindings/typescript/auth-client.js';
+import { MadApiError } from '../../bindings/typescript/models.js';
 import { newTotpSecret } from '../../src/crypto/totp.js';
 import { sha256Digest } from '../../src/crypto/secrets.js';
 import { arrange, oathtool, type TestClient, type TestUser } from '../helpers/arrange.js';
@@ -156,6 +158,32 @@ describe('headless authorization code flow', () => {
     const missing = await http(`${server.authUrl}/auth-session/nope`);
     expect(missing.status).toBe(404);
     expect(missing.json).toEqual({ success: false, message: 'Session not found or expired' });
+  });
+});
+
+describe('through bindings/typescript', () => {
+  it('authorize, password, TOTP, auth-session, finalize and the code grant; failures carry status and message', async () => {
+    const auth = new AuthClient(server.authUrl);
+    const totpClient = await registered({ flags: ['ENABLE_TOTP'] });
+    const totpUser = await a.user({ scopes: ['openid'] });
+    const secret = newTotpSecret();
+    await a.enrolTotp(totpUser.id, totpClient.id, secret, new Date(Date.now() - 90_000));
+    const { verifier, challenge } = pkce();
+    const started = await auth.authorize({ clientId: totpClient.clientId, redirectUri: REDIRECT, codeChallenge: challenge,
+      codeChallengeMethod: 'S256', scope: 'openid', nonce: 'nn', state: 'ss' });
+    expect(started.requires_totp).toBe(false);
+    const refused = await auth.loginPassword(started.jti, totpUser.username, 'wrong').then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(MadApiError);
+    expect((refused as MadApiError).status).toBe(400);
+    expect((await auth.loginPassword(started.jti, totpUser.username, totpUser.password)).requires_totp).toBe(true);
+    expect(await auth.finalize(started.jti)).toBeNull();
+    expect((await auth.authSession(started.jti)).requires_totp).toBe(true);
+    await auth.loginTotp(started.jti, oathtool(secret));
+    const location = await auth.finalize(started.jti);
+    expect(location).toMatch(/^https:\/\/rp\.example\.com\/callback\?tenant=1&code=[\w-]{43}&state=ss$/);
+    const tokens = await auth.authorizationCodeGrant({ clientId: totpClient.clientId, clientSecret: totpClient.clientSecret, basic: true },
+      { code: new URL(location!).searchParams.get('code')!, redirectUri: REDIRECT, codeVerifier: verifier });
+    expect(tokens.id_token).toEqual(expect.any(String));
   });
 });
 
