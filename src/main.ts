@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDashboardApp, createSealer } from '../dashboard/app.js';
+import { resolve as resolvePath } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, formatEffectiveConfig, issuerFor, loadConfig, type Config } from './config/index.js';
 import { openKeyring } from './crypto/keyring.js';
@@ -22,6 +23,7 @@ import { createAuthApp } from './planes/auth/app.js';
 import { applyServerTimeouts } from './planes/shared/timeout.js';
 import { createAdminTokenService } from './services/admin-tokens.js';
 import { createAuthTokenService } from './services/auth-tokens.js';
+import { createAuthorizationService } from './services/authorization.js';
 import { createAuthenticate } from './services/authenticate.js';
 import { createPermissionService } from './services/permissions.js';
 import { createRoleService } from './services/roles.js';
@@ -122,6 +124,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       users, roles: createRoleService({ store }), permissions: createPermissionService({ store }), scopes: createScopeService({ store }),
       totp: createTotpEnrolment({ store, qrOutputRoot: config.totpQrOutputRoot }),
     };
+    const authorization = config.enablePkce ? createAuthorizationService({ store, tokens: authTokens, now,
+      policy: { codeSeconds: config.pkceCodeLifetime, loginSeconds: 300 } }) : undefined;
     // Built on the auth plane's public verifier only: the admin plane never gets the auth signer.
     const introspection = createTokenIntrospection({ store, verifier: authKeys.verifier, isTokenLive, issuer, now });
     const clients = createClientService({ store, hasher });
@@ -137,12 +141,14 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         rateLimit: { max: config.rateLimitAuth, windowSeconds: config.rateLimitWindow },
         signingAlg: config.preferEcTokenSigner ? 'ES256' : 'RS256',
         corsOrigins: config.corsOrigins, enableTokenRefresh: config.enableTokenRefresh,
-        enableTokenRevocation: config.enableTokenRevocation },
+        enableTokenRevocation: config.enableTokenRevocation,
+        publicDir: config.servePublicAuthFiles ? resolvePath(process.cwd(), 'public') : undefined },
       log: log.child({ plane: 'auth' }),
       verifier: authKeys.verifier,
       keys: authKeys.manager,
       services: {
         isTokenLive, clientAuth, tokens: authTokens, introspection, selfService: createSelfService({ store }), users,
+        authorization,
       },
     });
     const adminApp = createAdminApp({

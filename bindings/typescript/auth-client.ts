@@ -1,5 +1,7 @@
+import { MadApiError } from './models.js';
 import { Transport, type TransportOptions } from './transport.js';
 import type {
+  AuthorizationCodeGrantRequest, AuthorizeRequest, AuthSessionView, PkceAuthorizeResponse,
   ClientCredentials, IntrospectionResponse, Jwks, MeResponse, MessageResponse, PasswordGrantRequest, PingResponse,
   RefreshTokenResponse, SessionResponse, TokenResponse, UserInfoResponse, VersionResponse,
   UserObject,
@@ -117,6 +119,50 @@ export class AuthClient {
   /** Revokes every auth-plane session and refresh token of this user. */
   logoutAll(): Promise<MessageResponse> {
     return this.transport.request({ method: 'POST', path: '/logout-all' });
+  }
+
+  // ---- headless authorization code + PKCE flow (browser login issue) ----
+
+  /** `POST /authorize`: opens a login (headless). */
+  authorize(r: AuthorizeRequest): Promise<PkceAuthorizeResponse> {
+    return this.transport.request({ method: 'POST', path: '/authorize', anonymous: true, body: { form: {
+      client_id: r.clientId, redirect_uri: r.redirectUri, code_challenge: r.codeChallenge, code_challenge_method: r.codeChallengeMethod,
+      scope: r.scope, nonce: r.nonce, state: r.state, max_age: r.maxAge === undefined ? undefined : String(r.maxAge) } } });
+  }
+
+  /** `POST /login/password`: the password step of a login. */
+  loginPassword(jti: string, username: string, password: string): Promise<PkceAuthorizeResponse> {
+    return this.transport.request({ method: 'POST', path: '/login/password', anonymous: true, body: { form: { jti, username, password } } });
+  }
+
+  /** `POST /login/totp`: the TOTP step, when `requires_totp` was true. */
+  loginTotp(jti: string, totpCode: string): Promise<PkceAuthorizeResponse> {
+    return this.transport.request({ method: 'POST', path: '/login/totp', anonymous: true, body: { form: { jti, totp_code: totpCode } } });
+  }
+
+  /** `GET /auth-session/{jti}`. */
+  authSession(jti: string): Promise<AuthSessionView> {
+    return this.transport.request({ method: 'GET', path: `/auth-session/${encodeURIComponent(jti)}`, anonymous: true });
+  }
+
+  /** `POST /login/finalize`: the redirect URI (with `code` and `state`) the server answers with, or null when refused (400). */
+  async finalize(jti: string): Promise<string | null> {
+    try {
+      const res = await this.transport.raw({ method: 'POST', path: '/login/finalize', anonymous: true, body: { form: { jti } } });
+      return res.status === 302 ? res.headers.get('location') : null;
+    } catch (err) {
+      if (err instanceof MadApiError && err.status === 400) return null;
+      throw err;
+    }
+  }
+
+  /** `POST /token` grant_type=authorization_code; a public client passes an empty `clientSecret`. */
+  authorizationCodeGrant(c: ClientCredentials, r: AuthorizationCodeGrantRequest): Promise<TokenResponse> {
+    const form = { grant_type: 'authorization_code', code: r.code, redirect_uri: r.redirectUri, code_verifier: r.codeVerifier };
+    if (!c.clientSecret) {
+      return this.transport.request({ method: 'POST', path: '/token', anonymous: true, body: { form: { ...form, client_id: c.clientId } } });
+    }
+    return this.grant(c, '/token', form);
   }
 
   // ---- end auth plane ----

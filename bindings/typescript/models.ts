@@ -355,4 +355,43 @@ export interface RefreshTokenResponse {
   is_openid_token: boolean;
 }
 
+/** `POST /authorize`, `/login/password`, `/login/totp` answer (the original's PkceAuthorizeResponse). */
+export interface PkceAuthorizeResponse {
+  jti: string;
+  client_id: string;
+  redirect_uri: string;
+  requires_totp: boolean;
+  is_session_based: boolean;
+}
+
+/** `GET /auth-session/{jti}`: what a login page may show. */
+export interface AuthSessionView {
+  jti: string;
+  client_id: string;
+  client_name: string;
+  scope: string;
+  requires_totp: boolean;
+  redirect_host: string;
+  redirect_origin: string;
+  expires_at: string;
+}
+
+export interface AuthorizeRequest {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge?: string;
+  /** Only `S256` is accepted. */
+  codeChallengeMethod?: 'S256';
+  scope?: string;
+  nonce?: string;
+  state?: string;
+  maxAge?: number;
+}
+
+export interface AuthorizationCodeGrantRequest {
+  code: string;
+  redirectUri: string;
+  codeVerifier?: string;
+}
+
 // ---- end auth plane ----

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Signer } from '../crypto/keyring.js';
 import { newId, newJti, randomToken, sha256Digest } from '../crypto/secrets.js';
 import { verifyTotp } from '../crypto/totp.js';
@@ -33,6 +34,17 @@ export interface AuthTokenDeps {
 export class ScopeNotAllowed extends InvalidInput {}
 
 const SECONDS = (d: Date): number => Math.floor(d.getTime() / 1000);
+/** ID token lifetime (the original's: iat + 600). */
+const ID_TOKEN_SECONDS = 600;
+
+/** What an authorization-code exchange asks for in its ID token. */
+export interface IdTokenRequest {
+  nonce: string;
+  /** When the user really authenticated (seconds since the epoch). */
+  authTime: number;
+  /** RFC 8176 methods, e.g. ['pwd'] or ['pwd', 'otp']. */
+  amr: string[];
+}
 
 /**
  * The auth plane's grants (RFC 6749 §4.3 password, §6 refresh_token, §4.4 client_credentials).
@@ -60,7 +72,7 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
   }
 
   async function userTokens(client: AuthenticatedClient, user: UserRow, grant: {
-    loginMethod: string; grantType: string; action: string; familyId?: string; parentId?: string;
+    loginMethod: string; grantType: string; action: string; familyId?: string; parentId?: string; idToken?: IdTokenRequest;
   }, rc: RequestContext): Promise<TokenResponse> {
     const features = await store.clients.featuresOf(client.id);
     const life = lifetimesFor(features, deps.policy);
@@ -78,13 +90,15 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
     }, { typ: 'at+jwt' });
     const refreshToken = deps.policy.refreshEnabled ? randomToken() : null;
     const familyId = grant.familyId ?? newId();
+    const idToken = grant.idToken ? await signIdToken(client, user, grant.idToken, accessToken, iat) : null;
     try {
       await store.refreshTokens.issueWithSession(
         { id: jti, userId: user.id, clientIdentifier: client.clientIdentifier, issuedAt: now.toISOString(),
           expiresAt: new Date(exp * 1000).toISOString(), madUse: 'auth', loginMethod: grant.loginMethod,
-          familyId: refreshToken ? familyId : null },
+          familyId: refreshToken || grant.familyId ? familyId : null },
         refreshToken ? { id: newId(), tokenSha256: sha256Digest(refreshToken), familyId, parentId: grant.parentId ?? null,
-          expiresAt: new Date(now.getTime() + life.refreshSeconds * 1000).toISOString(), scope } : null,
+          expiresAt: new Date(now.getTime() + life.refreshSeconds * 1000).toISOString(), scope,
+          ...(grant.idToken ? { isOpenidToken: true, authTime: grant.idToken.authTime, amr: grant.idToken.amr.join(' ') } : {}) } : null,
         { ...rc, actorId: user.id, action: grant.action, target: client.clientIdentifier, secondary: grant.grantType },
       );
     } catch (err) {
@@ -93,7 +107,22 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
       throw err;
     }
     return { access_token: accessToken, token_type: 'bearer', expires_in: exp - iat, jti, refresh_token: refreshToken,
-      aud: client.audience, id_token: null };
+      aud: client.audience, id_token: idToken };
+  }
+
+  /**
+   * OpenID Connect Core §2 ID token: `aud` = the client identifier, `amr` an array (RFC 8176),
+   * `at_hash` = base64url of the left half of SHA-256(access token) (§3.1.3.6; RS256 and ES256 both use SHA-256).
+   */
+  async function signIdToken(client: AuthenticatedClient, user: UserRow, req: IdTokenRequest, accessToken: string,
+    iat: number): Promise<string> {
+    const digest = createHash('sha256').update(accessToken, 'ascii').digest();
+    return deps.signer.sign({
+      iss: deps.issuer, sub: user.id, aud: client.clientIdentifier, azp: client.clientIdentifier, iat, nbf: iat,
+      exp: iat + ID_TOKEN_SECONDS, auth_time: req.authTime, ...(req.nonce ? { nonce: req.nonce } : {}), amr: req.amr,
+      at_hash: digest.subarray(0, digest.length / 2).toString('base64url'), token_use: 'id', mad: 'id',
+      preferred_username: user.username, email: user.email, email_verified: user.emailVerified,
+    }, { typ: 'JWT' });
   }
 
   async function failLogin(rc: RequestContext, client: AuthenticatedClient, username: string, why: string): Promise<never> {
@@ -130,6 +159,40 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
 
   return {
     refreshEnabled: deps.policy.refreshEnabled,
+
+    /** The password step of a browser login: the user, or InvalidCredentials (audited, counted toward lockout). */
+    async checkPassword(client: AuthenticatedClient, username: string, password: string, rc: RequestContext): Promise<UserRow> {
+      const user = await deps.authenticate(username, password, rc);
+      return user ?? failLogin(rc, client, username, 'password');
+    },
+
+    /** Whether this user must pass TOTP for this client (client flag `ENABLE_TOTP` and an enabled enrolment). */
+    async totpRequired(client: AuthenticatedClient, userId: string): Promise<boolean> {
+      if (!totpEnabledFor(await store.clients.featuresOf(client.id))) return false;
+      return (await store.totp.get(userId, client.id))?.isEnabled === true;
+    },
+
+    /** The TOTP step of a browser login; a wrong code throws InvalidCredentials and counts toward lockout. */
+    async checkTotp(client: AuthenticatedClient, user: UserRow, code: string, rc: RequestContext): Promise<void> {
+      if (!code || !(await totpSatisfied(client, user, code))) {
+        await countTotpFailure(user.id, rc);
+        await failLogin(rc, client, user.username, 'totp');
+      }
+      totpFailures.delete(user.id);
+    },
+
+    /**
+     * Tokens for a redeemed authorization code (RFC 6749 §4.1.3): the family id is the code's, so a
+     * second use of the code can revoke everything this exchange issued.
+     */
+    async authorizationCode(client: AuthenticatedClient, code: { userId: string; familyId: string; loginMethod: string;
+      idToken: IdTokenRequest | null }, rc: RequestContext): Promise<TokenResponse> {
+      const user = await store.users.getById(code.userId);
+      const locked = user?.lockoutUntil != null && Date.parse(user.lockoutUntil) > deps.now().getTime();
+      if (!user || !user.isActive || locked) throw new InvalidCredentials();
+      return userTokens(client, user, { loginMethod: code.loginMethod, grantType: 'authorization_code', action: 'token_issued',
+        familyId: code.familyId, ...(code.idToken ? { idToken: code.idToken } : {}) }, rc);
+    },
 
     /** grant_type=password (RFC 6749 §4.3), with the optional TOTP second factor. */
     async password(client: AuthenticatedClient, input: { username: string; password: string; totpCode: string },

@@ -1,4 +1,6 @@
 import { createAuditStore } from './audit.js';
+import { createAuthCodeStore } from './auth-codes.js';
+import { createAuthSessionStore } from './auth-sessions.js';
 import { createClientStore } from './clients.js';
 import { createDenylistStore } from './denylist.js';
 import { createGrantStore } from './grants.js';
@@ -45,6 +47,8 @@ export function createStore(db: Db, now?: () => Date) {
     grants: createGrantStore(ctx, audit),
     signingKeys: createSigningKeyStore(ctx, audit),
     housekeeping: createHousekeepingStore(ctx),
+    authSessions: createAuthSessionStore(ctx, audit),
+    authCodes: createAuthCodeStore(ctx, audit),
     close(): void {
       db.close();
     },

@@ -140,7 +140,7 @@ describe('refresh and revocation disabled, CORS', () => {
     const e = await errorOf(auth.refresh({ clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: 'anything' }));
     expect(e?.error).toBe('unsupported_grant_type');
     const discovery = await auth.discovery();
-    expect(discovery.grant_types_supported).toEqual(['password', 'client_credentials']);
+    expect(discovery.grant_types_supported).toEqual(['password', 'client_credentials', 'authorization_code']);
     // --enable-token-revocation false: /revoke is not served on either plane and not advertised.
     expect(discovery).not.toHaveProperty('revocation_endpoint');
     expect((await http(`${server.authUrl}/revoke`, form({ token: 'x', client_id: c.clientId, client_secret: c.clientSecret }))).status).toBe(404);

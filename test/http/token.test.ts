@@ -110,7 +110,7 @@ describe('grant_type=password', () => {
       [tokenForm({}), 400, 'invalid_request'],
       [jsonBody(base), 400, 'invalid_request'],
       [tokenForm({ ...base, grant_type: 'urn:made:up' }), 400, 'unsupported_grant_type'],
-      [tokenForm({ ...base, grant_type: 'authorization_code' }), 400, 'unsupported_grant_type'],
+      [tokenForm({ ...base, grant_type: 'authorization_code' }), 400, 'invalid_request'],
       [tokenForm({ ...base, username: 'x'.repeat(5000) }), 400, 'invalid_request'],
       [{ method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password&grant_type=password' }, 400, 'invalid_request'],
     ];
@@ -299,9 +299,9 @@ describe('auth-plane bearer routes refuse other tokens', () => {
 
   it('advertises exactly the served grants and endpoints in discovery', async () => {
     const d = await auth.discovery();
-    expect(d.grant_types_supported).toEqual(['password', 'client_credentials', 'refresh_token']);
+    expect(d.grant_types_supported).toEqual(['password', 'client_credentials', 'refresh_token', 'authorization_code']);
     expect(d).toMatchObject({ token_endpoint: 'http://127.0.0.1/token', introspection_endpoint: 'http://127.0.0.1/introspect',
       revocation_endpoint: 'http://127.0.0.1/revoke', userinfo_endpoint: 'http://127.0.0.1/userinfo' });
-    expect(d).not.toHaveProperty('authorization_endpoint');
+    expect(d.authorization_endpoint).toBe('http://127.0.0.1/authorize');
   });
 });

@@ -4,6 +4,7 @@ import type { JWTPayload } from 'jose';
 import type { KeyManager, Verifier } from '../../crypto/keyring.js';
 import type { Logger } from '../../log.js';
 import type { AuthTokenService } from '../../services/auth-tokens.js';
+import type { AuthorizationService } from '../../services/authorization.js';
 import type { ClientAuth } from '../../services/client-auth.js';
 import type { SelfService } from '../../services/self-service.js';
 import type { TokenIntrospection } from '../../services/token-introspection.js';
@@ -11,12 +12,15 @@ import { bearerAuth } from '../shared/bearer.js';
 import { createPlaneApp } from '../shared/plane-app.js';
 import { rateLimit } from '../shared/rate-limit.js';
 import { cors } from './cors.js';
+import { staticFiles } from './static-files.js';
 import { authServiceErrors, oauthErrors } from './errors.js';
+import { authorizeRoutes } from './routes/authorize.js';
 import { discoveryRoutes, type ServedFeatures } from './routes/discovery.js';
 import { infoRoutes } from './routes/info.js';
 import { introspectionRoutes } from './routes/introspect.js';
 import { scopedUserRoutes } from './routes/scoped-users.js';
 import type { UserService } from '../../services/users.js';
+import { loginPageRoutes } from './routes/login-pages.js';
 import { meRoutes } from './routes/me.js';
 import { tokenRoutes } from './routes/token.js';
 import { publicKeyRoutes } from './routes/public-key.js';
@@ -34,6 +38,8 @@ export interface AuthPlaneConfig {
   enableTokenRefresh: boolean;
   /** `enable-token-revocation`: serves `/revoke`. */
   enableTokenRevocation: boolean;
+  /** `serve-public-auth-files`: the directory served at `/` (after the routes), or undefined. */
+  publicDir?: string | undefined;
 }
 
 export interface AuthPlaneDeps {
@@ -50,6 +56,8 @@ export interface AuthPlaneDeps {
     selfService: SelfService;
     /** Users, for the scoped user routes (POST /user, GET /users, …). */
     users: UserService;
+    /** The authorization-code flow; absent when `enable-pkce` is off (its routes are then not served). */
+    authorization?: AuthorizationService | undefined;
   };
 }
 
@@ -60,8 +68,10 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
 
   const features: ServedFeatures = {
     issuer: deps.config.issuer,
-    grantTypes: ['password', 'client_credentials', ...(deps.config.enableTokenRefresh ? ['refresh_token'] : [])],
+    grantTypes: ['password', 'client_credentials', ...(deps.config.enableTokenRefresh ? ['refresh_token'] : []),
+      ...(deps.services.authorization ? ['authorization_code'] : [])],
     endpoints: { token: '/token', userinfo: '/userinfo', introspection: '/introspect',
+      ...(deps.services.authorization ? { authorization: '/authorize' } : {}),
       ...(deps.config.enableTokenRevocation ? { revocation: '/revoke' } : {}) },
     signingAlg: deps.config.signingAlg,
   };
@@ -76,7 +86,10 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
   // Per client IP, one limiter for the credential-checking endpoints (security.md "Abuse resistance").
   const limited = new Router();
   limited.use(rateLimit(deps.config.rateLimit));
-  tokenRoutes(limited, { tokens: deps.services.tokens, clientAuth: deps.services.clientAuth });
+  tokenRoutes(limited, { tokens: deps.services.tokens, clientAuth: deps.services.clientAuth,
+    authorization: deps.services.authorization });
+  if (deps.services.authorization) authorizeRoutes(limited, deps.services.authorization);
+  if (deps.services.authorization) loginPageRoutes(limited, deps.services.authorization);
   introspectionRoutes(limited, { introspection: deps.services.introspection, clientAuth: deps.services.clientAuth,
     revocation: deps.config.enableTokenRevocation });
 
@@ -86,5 +99,6 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
   scopedUserRoutes(secured, deps.services.users);
 
   for (const r of [open, limited, secured]) app.use(r.routes()).use(r.allowedMethods());
+  if (deps.config.publicDir) app.use(staticFiles(deps.config.publicDir));
   return app;
 }

@@ -2,13 +2,14 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AuthTokenService } from '../../../services/auth-tokens.js';
 import { ScopeNotAllowed } from '../../../services/auth-tokens.js';
+import type { AuthorizationService } from '../../../services/authorization.js';
 import type { ClientAuth } from '../../../services/client-auth.js';
 import { InvalidCredentials } from '../../../services/errors.js';
 import { forbidden } from '../../shared/errors.js';
 import { bodyOf } from '../../shared/input.js';
 import { noStore } from '../../shared/security-headers.js';
 import { authenticatedClient, presentedClient } from '../client-credentials.js';
-import { InvalidGrant, InvalidRequest, InvalidScope, UnsupportedGrantType } from '../errors.js';
+import { InvalidClient, InvalidGrant, InvalidRequest, InvalidScope, UnsupportedGrantType } from '../errors.js';
 import { requestContext } from '../request-context.js';
 
 /** A form field, '' when absent; over-long values are `invalid_request` (never a 500). */
@@ -39,8 +40,10 @@ async function asGrant<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export function tokenRoutes(router: Router, deps: { tokens: AuthTokenService; clientAuth: ClientAuth }): void {
-  const { tokens, clientAuth } = deps;
+export function tokenRoutes(router: Router, deps: { tokens: AuthTokenService; clientAuth: ClientAuth;
+  /** Absent when `enable-pkce` is off: the grant is then `invalid_grant` (as in the original). */
+  authorization?: AuthorizationService | undefined; }): void {
+  const { tokens, clientAuth, authorization } = deps;
 
   router.post('/token', noStore(), async function token(ctx: Context) {
     const fields = tokenForm(ctx);
@@ -70,6 +73,22 @@ export function tokenRoutes(router: Router, deps: { tokens: AuthTokenService; cl
         if (!presented.clientId || !presented.clientSecret) throw new InvalidRequest('Missing required fields');
         const client = await authenticatedClient(presented, clientAuth);
         ctx.body = await asGrant(tokens.clientCredentials(client, field(fields, 'scope', 2048), 'token_issued', rc));
+        return;
+      }
+      case 'authorization_code': {
+        const presented = presentedClient(ctx, fields);
+        const code = field(fields, 'code', 512);
+        const redirectUri = field(fields, 'redirect_uri', 2048, false);
+        const codeVerifier = field(fields, 'code_verifier', 256);
+        if (!code || !redirectUri || !presented.clientId) throw new InvalidRequest('Missing required fields');
+        if (!authorization) throw new InvalidGrant();
+        // A public client (no secret) proves nothing but PKCE; a confidential one authenticates (RFC 6749 §4.1.3).
+        const exchanging = await authorization.exchangingClient(presented.clientId);
+        if (!exchanging) throw new InvalidClient('Invalid client credentials', presented.basic);
+        const authenticated = !exchanging.isPublic;
+        if (exchanging.isPublic && presented.clientSecret) throw new InvalidClient('Invalid client credentials', presented.basic);
+        const client = exchanging.isPublic ? exchanging.client : await authenticatedClient(presented, clientAuth);
+        ctx.body = await asGrant(authorization.exchange(client, authenticated, { code, redirectUri, codeVerifier }, rc));
         return;
       }
       case '':
