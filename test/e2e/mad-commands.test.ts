@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { mad, type MadResult } from '../helpers/mad.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { arrange, oathtool } from '../helpers/arrange.js';
 
 let server: TestServer;
 const home = tempDir('mad-cmd-home-');
@@ -177,5 +178,36 @@ mad session logout`;
     await json(['auditlog', 'purge', '--days', '3650']);
     // revoke the CLI's own session last: the stored token stops working
     await json(['sessionctl', 'revoke', '--id', mine.id]);
+  });
+
+  it('TOTP commands, sessionctl introspect and refreshtoken get, in both output modes', async () => {
+    expect((await run(['session', 'login'])).code).toBe(0); // the previous test revoked the CLI's session
+    const a = arrange(server);
+    const client = await a.client();
+    await json(['client', 'set-flag', '--client-id', client.id, '--flag', 'ENABLE_TOTP', '--enable']);
+    const u = await json(['user', 'create', '--username', 'madotp', '--user-email', 'madotp@example.com', '--user-password', 'pw-madotp-1']);
+    const qr = await json(['user', 'totp-qr', '--id', u.id, '--client-id', client.clientId]);
+    expect(qr.otpauth_uri).toMatch(/^otpauth:\/\/totp\//);
+    expect(await text(['user', 'totp-qr', '--id', u.id, '--client-id', client.id])).toMatch(/^TOTP QR generated: /);
+    const secret = new URL((await json(['user', 'totp-qr', '--id', u.id, '--client-id', client.id])).otpauth_uri).searchParams.get('secret')!;
+    const bad = await run(['user', 'totp-verify', '--user-id', u.id, '--client-id', client.id, '--code', '000000']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/totp failure/);
+    expect(await text(['user', 'totp-verify', '--user-id', u.id, '--client-id', client.id, '--code', oathtool(secret)])).toMatch(/TOTP verified and enabled/);
+    expect((await json(['user', 'get', '--id', u.id])).totp_enabled).toBe(true);
+    expect((await json(['user', 'disable-totp', '--user-id', u.id, '--client-id', client.id])).message).toBe('TOTP disabled for user');
+
+    // A user token and its refresh token, issued by the real password grant.
+    const res = await fetch(`${server.authUrl}/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', username: 'madotp', password: 'pw-madotp-1', client_id: client.clientId, client_secret: client.clientSecret }) });
+    const grant = await res.json() as { access_token: string };
+    const claims = await json(['sessionctl', 'introspect', '--token', grant.access_token]);
+    expect(claims).toMatchObject({ sub: u.id, valid: true });
+    expect(await text(['sessionctl', 'introspect', '--token', grant.access_token])).toMatch(/^Token Claims:/);
+    const rts = await json(['refreshtoken', 'list-by-user', '--user-id', u.id]);
+    expect(rts).toHaveLength(1);
+    expect((await json(['refreshtoken', 'get', '--id', rts[0].id])).user_id).toBe(u.id);
+    expect(await text(['refreshtoken', 'get', '--id', rts[0].id])).toMatch(/^Id: /);
+    expect(await text(['sessionctl', 'list-by-user', '--user-id', u.id])).toMatch(/madotp|auth/);
   });
 });
