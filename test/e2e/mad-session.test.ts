@@ -83,10 +83,15 @@ describe('mad session, ping, version, key, token', () => {
     other.cleanup();
   });
 
-  it('logout clears ~/.mad_token', async () => {
+  it('logout revokes the session on the server and clears ~/.mad_token', async () => {
+    const token = readFileSync(join(home.dir, '.mad_token'), 'utf8').trim();
     const r = await run(['session', 'logout']);
     expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
     expect(existsSync(join(home.dir, '.mad_token'))).toBe(false);
     expect((await run(['key', 'list'])).code).toBe(2);
+    const stale = await mad(['--admin-url', server.adminUrl, 'key', 'list', '--no-config'], { home: home.dir, env: { MAD_ADMIN_TOKEN: token } });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/revoked/);
   });
 });
