@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/index.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { start, type RunningServer } from '../../src/main.js';
 import { createStore, openDatabase, type Store } from '../../src/store/index.js';
 import { tempDir } from './tmp.js';
@@ -25,7 +25,7 @@ export interface TestServer extends RunningServer {
  * Starts the real server (both planes, loopback, ephemeral ports) on a new SQLCipher file.
  * `args` are extra command-line flags, exactly as an operator would pass them.
  */
-export async function startTestServer(args: string[] = []): Promise<TestServer> {
+export async function startTestServer(args: string[] = [], options: { log?: Logger } = {}): Promise<TestServer> {
   const { dir, cleanup } = tempDir();
   const dbFile = join(dir, 'mad.db3');
   const { config } = loadConfig({
@@ -35,7 +35,7 @@ export async function startTestServer(args: string[] = []): Promise<TestServer> 
     env: {},
     cwd: dir,
   });
-  const server = await start(config, { log: createLogger({ level: 'silent' }), say: () => {} });
+  const server = await start(config, { log: options.log ?? createLogger({ level: 'silent' }), say: () => {} });
   const stores: Store[] = [];
   return {
     ...server,
