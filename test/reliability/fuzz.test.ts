@@ -71,7 +71,7 @@ afterAll(async () => server?.close());
 /** Percent-encoding that never throws (lone surrogates become U+FFFD, as browsers do). */
 const enc = (v: string): string => new URLSearchParams({ v }).toString().slice(2);
 
-function encodeBody(b: { kind: string; value: unknown }): BodyInit | undefined {
+function encodeBody(b: { kind: string; value: unknown }): string | Buffer | undefined {
   switch (b.kind) {
     case 'json': return JSON.stringify(b.value);
     case 'raw-json': return String(b.value);
