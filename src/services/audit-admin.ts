@@ -32,6 +32,7 @@ export function createAuditAdminService(deps: { store: Pick<Store, 'audit'>; now
 
     async purge(olderThanDays: number, rc: RequestContext): Promise<number> {
       if (!Number.isInteger(olderThanDays) || olderThanDays <= 0) throw new InvalidInput('olderThanDays must be greater than 0');
+      if (olderThanDays > 36_500) throw new InvalidInput('olderThanDays must be at most 36500'); // keeps the cutoff a valid date
       const cutoff = new Date(deps.now().getTime() - olderThanDays * 86_400_000);
       return deps.store.audit.purgeOlderThan(cutoff, { ...rc, action: 'audit_logs_purged', secondary: String(olderThanDays) });
     },

@@ -17,6 +17,9 @@ export interface RefreshTokenResponse {
 
 export interface RevokeResponse { jti: string; status: 'revoked'; message: string }
 
+/** 100 years: older than anything this server can have written. */
+const MAX_AGE_SECONDS = 100 * 365 * 86400;
+
 export interface PurgeRequest { olderThanSeconds: number; purgeExpired: boolean; purgeRevoked: boolean }
 
 export interface Paging { limit?: number | undefined; offset?: number | undefined }
@@ -34,7 +37,10 @@ export function createSessionAdminService(deps: { store: Pick<Store, 'sessions' 
     issued_at: r.issuedAt, expires_at: r.expiresAt, is_revoked: r.isRevoked, is_openid_token: r.isOpenidToken,
   });
   const cutoff = (p: PurgeRequest): Date => {
-    if (!Number.isInteger(p.olderThanSeconds) || p.olderThanSeconds < 0) throw new InvalidInput('older_than_seconds must be a non-negative integer');
+    // Bounded so the cutoff stays a valid date (found by the fuzzer: a huge value made an Invalid Date).
+    if (!Number.isInteger(p.olderThanSeconds) || p.olderThanSeconds < 0 || p.olderThanSeconds > MAX_AGE_SECONDS) {
+      throw new InvalidInput(`older_than_seconds must be an integer from 0 to ${MAX_AGE_SECONDS}`);
+    }
     return new Date(deps.now().getTime() - p.olderThanSeconds * 1000);
   };
 

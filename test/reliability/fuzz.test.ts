@@ -41,7 +41,8 @@ const AUTH_ROUTES: [string, string][] = [
 ];
 const FIELDS = ['username', 'password', 'email', 'client_id', 'client_secret', 'grant_type', 'token', 'refresh_token', 'code',
   'code_verifier', 'redirect_uri', 'name', 'desc', 'description', 'scope_ids', 'user_id', 'role_id', 'permission_id', 'new_password',
-  'lockout_until', 'is_active', 'enabled', 'options', 'uri', 'older_than_days', 'older_than_seconds', 'jti', 'totp_code', 'id'];
+  'lockout_until', 'is_active', 'enabled', 'options', 'uri', 'older_than_days', 'older_than_seconds', 'jti', 'totp_code', 'id',
+  'max_age', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'response_type', 'scope', 'limit', 'offset'];
 
 const weird = fc.oneof(
   fc.string(), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom('', ' ', '\u0000', '%00', '../../etc/passwd', '<script>x</script>',
@@ -116,4 +117,18 @@ describe(`fuzzing every route of both planes (${RUNS} requests)`, () => {
     expect((await fetch(`${server.authUrl}/ping`)).status).toBe(200);
     expect((await fetch(`${server.adminUrl}/ping`)).status).toBe(200);
   }, 600_000);
+});
+
+describe('regressions found by the fuzzer', () => {
+  it('purges refuse an age that would make an invalid date (was a 500)', async () => {
+    for (const path of ['/refresh-tokens/purge', '/sessions/purge']) {
+      const res = await fetch(server.adminUrl + path, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ older_than_seconds: 3910553021130872 }) });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { success: boolean }).success).toBe(false);
+    }
+    const audit = await fetch(`${server.adminUrl}/audit-logs/purge`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ older_than_days: 1e15 }) });
+    expect(audit.status).toBe(400);
+  });
 });

@@ -10,7 +10,9 @@ import { boolField, intQuery, jsonFields, message, sendPage, stringQuery } from 
 export function purgeRequest(ctx: Context): PurgeRequest {
   const f = bodyOf(ctx).kind === 'none' ? {} : jsonFields(ctx);
   const s = f.older_than_seconds ?? 86400;
-  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw badRequest("Field 'older_than_seconds' must be a non-negative integer");
+  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 100 * 365 * 86400) {
+    throw badRequest("Field 'older_than_seconds' must be an integer from 0 to 3153600000 (100 years)");
+  }
   return { olderThanSeconds: s, purgeExpired: boolField(f, 'purge_expired', true), purgeRevoked: boolField(f, 'purge_revoked', false) };
 }
 

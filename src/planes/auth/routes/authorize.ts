@@ -22,7 +22,8 @@ function maxAgeOf(fields: Record<string, unknown>): number {
   const raw = fields.max_age;
   if (raw === undefined || raw === null || raw === '') return 0;
   const n = typeof raw === 'number' ? raw : /^\d{1,9}$/.test(String(raw).trim()) ? Number(String(raw).trim()) : NaN;
-  if (!Number.isInteger(n) || n < 0) throw badRequest("Field 'max_age' must be a non-negative integer");
+  // Bounded (10 years) so a session expiry computed from it is always a valid date.
+  if (!Number.isInteger(n) || n < 0 || n > 315_360_000) throw badRequest("Field 'max_age' must be an integer from 0 to 315360000");
   return n;
 }
 
