@@ -215,9 +215,12 @@ export async function start(config: Config, options: StartOptions = {}): Promise
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 function listen(handler: Handler, host: string, port: number, pfxFile: string, pfxPass: string, timeoutSeconds: number): Promise<Server> {
+  // Node checks request and header timeouts only every connectionsCheckingInterval (30 s by default):
+  // check every second so a slow client (slowloris) is cut off close to --request-timeout.
+  const timing = { connectionsCheckingInterval: 1000 };
   const server = pfxFile
-    ? createHttpsServer({ pfx: readFileSync(pfxFile), passphrase: pfxPass }, handler)
-    : createHttpServer(handler);
+    ? createHttpsServer({ ...timing, pfx: readFileSync(pfxFile), passphrase: pfxPass }, handler)
+    : createHttpServer(timing, handler);
   applyServerTimeouts(server, timeoutSeconds);
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,76 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AdminClient } from '../../bindings/typescript/index.js';
+import { adminClient } from '../helpers/admin.js';
+import { bearer, form, http } from '../helpers/http.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let admin: AdminClient;
+beforeAll(async () => {
+  server = await startTestServer(['--request-timeout', '2', '--cors-origins', 'https://app.example.com']);
+  admin = await adminClient(server);
+});
+afterAll(async () => server?.close());
+
+describe('security headers on every response (both planes and the dashboard)', () => {
+  it('success, error, 404, 405, 413, 415, 401 and HTML answers all carry them', async () => {
+    const a = server.authUrl;
+    const m = server.adminUrl;
+    const requests: [string, RequestInit?][] = [
+      [`${a}/ping`], [`${a}/jwks.json`], [`${a}/.well-known/openid-configuration`], [`${a}/nope`], [`${a}/token`, { method: 'GET' }],
+      [`${a}/token`, form({ grant_type: 'password' })], [`${a}/me`], [`${a}/login?jti=x`], [`${a}/verify`],
+      [`${m}/ping`], [`${m}/users`], [`${m}/users`, bearer(admin.token!)], [`${m}/token`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' }],
+      [`${m}/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'x='.padEnd(70_000, 'a') }],
+      [`${m}/dashboard/login`], [`${m}/dashboard`], [`${m}/dashboard/nope`],
+    ];
+    for (const [url, init] of requests) {
+      const r = await fetch(url, { redirect: 'manual', ...init });
+      await r.arrayBuffer();
+      const where = `${init?.method ?? 'GET'} ${url.replace(/^http:\/\/[^/]+/, '')} (${r.status})`;
+      expect(r.headers.get('x-content-type-options'), where).toBe('nosniff');
+      expect(r.headers.get('referrer-policy'), where).toBe('no-referrer');
+      expect(r.headers.get('x-frame-options'), where).toBe('DENY');
+      expect(r.headers.get('content-security-policy'), where).toBeTruthy();
+    }
+  });
+
+  it('CORS only on the auth plane, only for the configured origin', async () => {
+    const ok = await fetch(`${server.authUrl}/jwks.json`, { headers: { Origin: 'https://app.example.com' } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const other = await fetch(`${server.authUrl}/jwks.json`, { headers: { Origin: 'https://evil.example.com' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const adminPlane = await fetch(`${server.adminUrl}/ping`, { headers: { Origin: 'https://app.example.com' } });
+    expect(adminPlane.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('resource bounds', () => {
+  it('a client that never finishes its request is cut off (slowloris), and the server keeps serving', async () => {
+    const { port } = new URL(server.authUrl);
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=pa');
+      });
+      let data = '';
+      socket.on('data', (d) => { data += d.toString(); });
+      socket.on('close', () => resolve(data));
+      setTimeout(() => { socket.destroy(); resolve('still open'); }, 8000);
+    });
+    expect(answer).not.toBe('still open');
+    expect(Date.now() - started).toBeLessThan(7500);
+    expect((await http(`${server.authUrl}/ping`)).status).toBe(200);
+  });
+
+  it('concurrent edits of one user never leave a mixed state, and each is audited', async () => {
+    const u = await admin.createUser({ username: 'racer', email: 'racer@example.com', password: 'racer-password-1' });
+    const edits = Array.from({ length: 20 }, (_, i) => ({ username: `racer${i}`, email: `racer${i}@example.com` }));
+    const results = await Promise.allSettled(edits.map((e) => admin.updateUser(u.id, e)));
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    const final = await admin.getUser(u.id);
+    const n = final.username.slice('racer'.length);
+    expect(final.email).toBe(`racer${n}@example.com`); // username and email come from the same edit
+    expect((await server.store().audit.list({ action: 'user_updated' })).total).toBe(20);
+  });
+});
