@@ -327,33 +327,7 @@ export interface MeResponse {
   scopes: string[];
 }
 
-export interface SessionResponse {
-  id: string;
-  user_id: string;
-  username: string;
-  client_id: string;
-  issued_at: string;
-  expires_at: string;
-  is_revoked: boolean;
-  token_use: string;
-  mad_use: string;
-  login_method: string | null;
-  is_session_based: boolean;
-  session_max_age: number;
-  session_expires_at: string | null;
-}
-
-export interface RefreshTokenResponse {
-  id: string;
-  user_id: string;
-  username: string;
-  session_id: string;
-  client_id: string;
-  issued_at: string;
-  expires_at: string;
-  is_revoked: boolean;
-  is_openid_token: boolean;
-}
+// SessionResponse and RefreshTokenResponse (used by /me/sessions and /me/refresh-tokens) are declared once, above.
 
 /** `POST /authorize`, `/login/password`, `/login/totp` answer (the original's PkceAuthorizeResponse). */
 export interface PkceAuthorizeResponse {

@@ -1,13 +1,7 @@
-import { AdminClient } from '../../bindings/typescript/index.js';
 import { MadApiError } from '../../bindings/typescript/models.js';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, type TestServer } from './server.js';
+import type { TestServer } from './server.js';
 
-/** An AdminClient logged in as the first admin. */
-export async function adminClient(server: TestServer): Promise<AdminClient> {
-  const admin = new AdminClient(server.adminUrl);
-  await admin.login(ADMIN_USERNAME, ADMIN_PASSWORD);
-  return admin;
-}
+export { adminClient } from './admin.js';
 
 /** The MadApiError a call fails with (fails the test if it succeeds). */
 export async function failure(p: Promise<unknown>): Promise<MadApiError> {

@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import { ADMIN_AUDIENCE, type AdminTokenService } from '../../services/admin-tokens.js';
 import type { TokenIntrospection } from '../../services/token-introspection.js';
 import { bearerAuth } from '../shared/bearer.js';
+import { serveCached } from '../shared/cached-document.js';
 import { createPlaneApp } from '../shared/plane-app.js';
 import { rateLimit } from '../shared/rate-limit.js';
 import { adminServiceErrors } from './errors.js';
@@ -69,12 +70,7 @@ export function createAdminApp(deps: AdminPlaneDeps): Koa {
   infoRoutes(open);
   open.get('/jwks.json', (ctx) => {
     const jwks = deps.keys.admin.jwks();
-    ctx.set('ETag', jwks.etag);
-    ctx.set('Cache-Control', 'public, max-age=300');
-    ctx.type = 'application/json';
-    ctx.status = 200;
-    if (ctx.fresh) ctx.status = 304;
-    else ctx.body = jwks.body;
+    serveCached(ctx, { body: jwks.body, etag: jwks.etag, type: 'application/json', maxAgeSeconds: 300 });
   });
 
   const limited = new Router();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { KeyManager } from '../../../crypto/keyring.js';
+import { serveCached } from '../../shared/cached-document.js';
 
 /** What this auth plane actually serves; discovery is built from it once, at start. */
 export interface ServedFeatures {
@@ -39,18 +40,8 @@ export function buildDiscovery(f: ServedFeatures): Record<string, unknown> {
   return doc;
 }
 
-/** Serves a pre-serialized JSON document with an ETag (built once, not per request). */
-function serveStatic(ctx: Context, body: string, etag: string): void {
-  ctx.set('ETag', etag);
-  ctx.set('Cache-Control', 'public, max-age=300');
-  ctx.type = 'application/json';
-  ctx.status = 200; // ctx.fresh only compares validators on a 2xx response
-  if (ctx.fresh) {
-    ctx.status = 304;
-    return;
-  }
-  ctx.body = body;
-}
+const serveStatic = (ctx: Context, body: string, etag: string): void =>
+  serveCached(ctx, { body, etag, type: 'application/json', maxAgeSeconds: 300 });
 
 export function discoveryRoutes(router: Router, features: ServedFeatures, keys: KeyManager<'auth'>): void {
   const body = JSON.stringify(buildDiscovery(features));

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import type { KeyManager } from '../../../crypto/keyring.js';
+import { serveCached } from '../../shared/cached-document.js';
 
 /**
  * The current auth-plane public key as SPKI PEM, for proxies that verify JWTs with one static key
@@ -8,15 +9,7 @@ import type { KeyManager } from '../../../crypto/keyring.js';
 export function publicKeyRoutes(router: Router, keys: KeyManager<'auth'>): void {
   router.get('/keys/auth.pem', (ctx) => {
     const { pem, etag, kid } = keys.currentPublicKeyPem();
-    ctx.set('ETag', etag);
     ctx.set('X-Key-Id', kid);
-    ctx.set('Cache-Control', 'public, max-age=60');
-    ctx.type = 'application/x-pem-file';
-    ctx.status = 200; // ctx.fresh only compares validators on a 2xx response
-    if (ctx.fresh) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.body = pem;
+    serveCached(ctx, { body: pem, etag, type: 'application/x-pem-file', maxAgeSeconds: 60 });
   });
 }
