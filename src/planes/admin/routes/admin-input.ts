@@ -54,4 +54,9 @@ export function sendPage<T>(ctx: Context, page: { items: T[]; total: number }): 
   ctx.body = page.items;
 }
 
+/** A whole list (no paging): its length is the total. */
+export function sendList<T>(ctx: Context, items: T[]): void {
+  sendPage(ctx, { items, total: items.length });
+}
+
 export const message = (text: string) => ({ success: true, message: text });

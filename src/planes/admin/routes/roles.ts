@@ -4,8 +4,8 @@ import type { RoleService } from '../../../services/roles.js';
 import { badRequest } from '../../shared/errors.js';
 import { bodyOf, jsonFields, optionalBool, optionalString, stringField } from '../../shared/input.js';
 import { requestContext } from '../request-context.js';
+import { message, sendList } from './admin-input.js';
 
-const message = (text: string) => ({ success: true, message: text });
 const idString = (v: string) => JSON.stringify(v);
 
 /** Roles, role assignment and role permissions (routes 25–35, 44–48). */
@@ -23,18 +23,14 @@ export function roleRoutes(router: Router, roles: RoleService): void {
       ...(description !== undefined ? { description } : {}), ...(isProtected !== undefined ? { is_protected: isProtected } : {}) }, requestContext(ctx));
   });
   router.get('/roles', async (ctx) => {
-    const list = await roles.list();
-    ctx.set('X-Total-Count', String(list.length));
-    ctx.body = list;
+    sendList(ctx, await roles.list());
   });
   router.get('/roles/id-by-name/:name', async (ctx) => {
     ctx.type = 'application/json';
     ctx.body = idString(await roles.idByName(ctx.params.name ?? ''));
   });
   router.get('/roles/user/:userId', async (ctx) => {
-    const ids = await roles.roleIdsOfUser(ctx.params.userId ?? '');
-    ctx.set('X-Total-Count', String(ids.length));
-    ctx.body = ids;
+    sendList(ctx, await roles.roleIdsOfUser(ctx.params.userId ?? ''));
   });
   router.post('/roles/assign', async (ctx) => {
     const f = jsonFields(ctx);
@@ -58,17 +54,13 @@ export function roleRoutes(router: Router, roles: RoleService): void {
     ctx.body = message(await roles.removePermission(ctx.params.roleId ?? '', ctx.params.permissionId ?? '', requestContext(ctx)));
   });
   router.get('/roles/:roleId/permissions', async (ctx) => {
-    const list = await roles.permissionsOf(ctx.params.roleId ?? '');
-    ctx.set('X-Total-Count', String(list.length));
-    ctx.body = list;
+    sendList(ctx, await roles.permissionsOf(ctx.params.roleId ?? ''));
   });
 
   router.get('/users/:userId/roles', async (ctx) => {
     const all = ctx.query.all;
     if (all !== undefined && all !== 'true' && all !== 'false') throw badRequest("Query parameter 'all' must be true or false");
-    const list = await roles.rolesOfUser(ctx.params.userId ?? '', all === 'true');
-    ctx.set('X-Total-Count', String(list.length));
-    ctx.body = list;
+    sendList(ctx, await roles.rolesOfUser(ctx.params.userId ?? '', all === 'true'));
   });
   // The body is a bare JSON array of RoleDto ({id, name}), as the original's.
   router.put('/users/:userId/roles', async (ctx) => {
@@ -90,23 +82,17 @@ export function permissionRoutes(router: Router, permissions: PermissionService)
     ctx.body = await permissions.rename(ctx.params.id ?? '', stringField(jsonFields(ctx), 'name', 256), requestContext(ctx));
   });
   router.get('/permissions', async (ctx) => {
-    const list = await permissions.list();
-    ctx.set('X-Total-Count', String(list.length));
-    ctx.body = list;
+    sendList(ctx, await permissions.list());
   });
   router.get('/permissions/id-by-name/:name', async (ctx) => {
     ctx.type = 'application/json';
     ctx.body = idString(await permissions.idByName(ctx.params.name ?? ''));
   });
   router.get('/permissions/retrieve/all', async (ctx) => {
-    const list = await permissions.list(true);
-    ctx.set('X-Total-Count', String(list.length));
-    ctx.body = list;
+    sendList(ctx, await permissions.list(true));
   });
   router.get('/permissions/user/:userId', async (ctx) => {
-    const list = await permissions.ofUser(ctx.params.userId ?? '');
-    ctx.set('X-Total-Count', String(list.length));
-    ctx.body = list;
+    sendList(ctx, await permissions.ofUser(ctx.params.userId ?? ''));
   });
   router.get('/permissions/:id', async (ctx) => {
     ctx.body = await permissions.get(ctx.params.id ?? '');
@@ -123,8 +109,6 @@ export function permissionRoutes(router: Router, permissions: PermissionService)
 /** GET /permissions/retrieve/{roleId}: a role's permissions as PermissionDto. */
 export function rolePermissionDtoRoute(router: Router, roles: RoleService): void {
   router.get('/permissions/retrieve/:roleId', async (ctx) => {
-    const list = await roles.permissionsOf(ctx.params.roleId ?? '');
-    ctx.set('X-Total-Count', String(list.length));
-    ctx.body = list;
+    sendList(ctx, await roles.permissionsOf(ctx.params.roleId ?? ''));
   });
 }

@@ -2,8 +2,8 @@ import type Router from '@koa/router';
 import type { ScopeService } from '../../../services/scopes.js';
 import { jsonFields, optionalBool, optionalString, stringArray, stringField } from '../../shared/input.js';
 import { requestContext } from '../request-context.js';
+import { message, sendList } from './admin-input.js';
 
-const message = (text: string) => ({ success: true, message: text });
 
 /** Scopes (routes 49–54) and user scopes (76–78). */
 export function scopeRoutes(router: Router, scopes: ScopeService): void {
@@ -21,9 +21,7 @@ export function scopeRoutes(router: Router, scopes: ScopeService): void {
       ...(isProtected !== undefined ? { is_protected: isProtected } : {}) }, requestContext(ctx));
   });
   router.get('/scopes', async (ctx) => {
-    const list = await scopes.list();
-    ctx.set('X-Total-Count', String(list.length));
-    ctx.body = list;
+    sendList(ctx, await scopes.list());
   });
   router.get('/scopes/id-by-name/:name', async (ctx) => {
     ctx.type = 'application/json';
@@ -37,9 +35,7 @@ export function scopeRoutes(router: Router, scopes: ScopeService): void {
   });
 
   router.get('/users/:userId/scopes', async (ctx) => {
-    const list = await scopes.ofUser(ctx.params.userId ?? '');
-    ctx.set('X-Total-Count', String(list.length));
-    ctx.body = list;
+    sendList(ctx, await scopes.ofUser(ctx.params.userId ?? ''));
   });
   router.post('/users/:userId/scopes', async (ctx) => {
     ctx.body = message(await scopes.assignToUser(ctx.params.userId ?? '', stringArray(jsonFields(ctx), 'scope_ids'), requestContext(ctx)));

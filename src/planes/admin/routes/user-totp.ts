@@ -2,8 +2,8 @@ import type Router from '@koa/router';
 import type { TotpEnrolmentService } from '../../../services/totp-enrolment.js';
 import { jsonFields, optionalString } from '../../shared/input.js';
 import { requestContext } from '../request-context.js';
+import { message } from './admin-input.js';
 
-const message = (text: string) => ({ success: true, message: text });
 
 /** TOTP enrolment (routes 83–85). The body's `user_id` is ignored on generate: the route decides. */
 export function userTotpRoutes(router: Router, totp: TotpEnrolmentService): void {

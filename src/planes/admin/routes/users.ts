@@ -3,8 +3,8 @@ import type { UserService, UserUpdate } from '../../../services/users.js';
 import { badRequest } from '../../shared/errors.js';
 import { jsonFields, optionalBool, optionalString, queryInt, stringField } from '../../shared/input.js';
 import { requestContext } from '../request-context.js';
+import { message, sendPage } from './admin-input.js';
 
-const message = (text: string) => ({ success: true, message: text });
 
 /** Users (admin-api.md routes 3–13), with the contract's fixes: paging, partial PUT, real activate. */
 export function userRoutes(router: Router, users: UserService): void {
@@ -17,8 +17,7 @@ export function userRoutes(router: Router, users: UserService): void {
   router.get('/users', async (ctx) => {
     const page = await users.list({ limit: queryInt(ctx, 'limit', 50, 1, 1000), offset: queryInt(ctx, 'offset', 0, 0, 1e9),
       includeInactive: ctx.query.include_inactive === 'true' });
-    ctx.set('X-Total-Count', String(page.total));
-    ctx.body = page.items;
+    sendPage(ctx, page);
   });
 
   router.get('/users/id-by-name/:username', async (ctx) => {
