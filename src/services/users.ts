@@ -40,9 +40,11 @@ export interface UserServiceDeps {
 export function createUserService(deps: UserServiceDeps) {
   const { users } = deps.store;
 
+  const shape = (u: UserRow, totpEnabled: boolean): UserObject => ({ id: u.id, username: u.username, email: u.email,
+    created_at: u.createdAt, lockout_until: u.lockoutUntil, is_active: u.isActive, email_verified: u.emailVerified, totp_enabled: totpEnabled });
+
   async function toObject(u: UserRow): Promise<UserObject> {
-    return { id: u.id, username: u.username, email: u.email, created_at: u.createdAt, lockout_until: u.lockoutUntil,
-      is_active: u.isActive, email_verified: u.emailVerified, totp_enabled: await users.totpEnabled(u.id) };
+    return shape(u, await users.totpEnabled(u.id));
   }
 
   async function existing(id: string, message = 'User not found'): Promise<UserRow> {
@@ -87,7 +89,8 @@ export function createUserService(deps: UserServiceDeps) {
 
     async list(o: { limit: number; offset: number; includeInactive: boolean }): Promise<{ items: UserObject[]; total: number }> {
       const { rows, total } = await users.list(o);
-      return { items: await Promise.all(rows.map(toObject)), total };
+      const totp = await users.withTotpEnabled(rows.map((u) => u.id));
+      return { items: rows.map((u) => shape(u, totp.has(u.id))), total };
     },
 
     async idByName(name: string): Promise<string> {

@@ -187,6 +187,14 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
       }).immediate();
     },
 
+    /** Which of these users have TOTP enabled for some client (one query for a whole page). */
+    async withTotpEnabled(ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = ctx.db.prepare(`SELECT DISTINCT user_id FROM user_totp WHERE is_enabled = 1 AND user_id IN (${ids.map(() => '?').join(',')})`)
+        .all(...ids) as { user_id: string }[];
+      return new Set(rows.map((r) => r.user_id));
+    },
+
     async totpEnabled(id: string): Promise<boolean> {
       return ctx.sql('SELECT 1 FROM user_totp WHERE user_id = ? AND is_enabled = 1').get(id) !== undefined;
     },
