@@ -116,6 +116,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       store, authenticate, signer: authKeys.signer, issuer, now,
       policy: { accessSeconds: config.tokenExpiration, refreshSeconds: config.refreshTokenExpiration,
         refreshEnabled: config.enableTokenRefresh, reuseGraceSeconds: config.refreshReuseGraceSeconds,
+        idTokenSeconds: config.idTokenExpiration,
         lockout: { windowSeconds: config.secondsToResetLoginFailures, maxFailures: config.maxLoginFailures,
           lockoutSeconds: config.failedPasswordLockoutDuration } },
     });
@@ -125,7 +126,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       totp: createTotpEnrolment({ store, qrOutputRoot: config.totpQrOutputRoot }),
     };
     const authorization = config.enablePkce ? createAuthorizationService({ store, tokens: authTokens, now,
-      policy: { codeSeconds: config.pkceCodeLifetime, loginSeconds: 300 } }) : undefined;
+      policy: { codeSeconds: config.pkceCodeLifetime, loginSeconds: config.authSessionLifetime } }) : undefined;
     // Built on the auth plane's public verifier only: the admin plane never gets the auth signer.
     const introspection = createTokenIntrospection({ store, verifier: authKeys.verifier, isTokenLive, issuer, now });
     const clients = createClientService({ store, hasher });

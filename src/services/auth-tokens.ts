@@ -25,6 +25,8 @@ export interface AuthTokenDeps {
     refreshEnabled: boolean;
     /** `refresh-reuse-grace-seconds`; 0 = every second presentation is reuse. */
     reuseGraceSeconds: number;
+    /** `id-token-expiration` (the original hard-coded 600). */
+    idTokenSeconds: number;
     /** The lockout policy: a wrong TOTP code counts as a failed login (no brute force of 10^6 codes). */
     lockout: FailurePolicy;
   };
@@ -34,8 +36,6 @@ export interface AuthTokenDeps {
 export class ScopeNotAllowed extends InvalidInput {}
 
 const SECONDS = (d: Date): number => Math.floor(d.getTime() / 1000);
-/** ID token lifetime (the original's: iat + 600). */
-const ID_TOKEN_SECONDS = 600;
 
 /** What an authorization-code exchange asks for in its ID token. */
 export interface IdTokenRequest {
@@ -119,7 +119,7 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
     const digest = createHash('sha256').update(accessToken, 'ascii').digest();
     return deps.signer.sign({
       iss: deps.issuer, sub: user.id, aud: client.clientIdentifier, azp: client.clientIdentifier, iat, nbf: iat,
-      exp: iat + ID_TOKEN_SECONDS, auth_time: req.authTime, ...(req.nonce ? { nonce: req.nonce } : {}), amr: req.amr,
+      exp: iat + deps.policy.idTokenSeconds, auth_time: req.authTime, ...(req.nonce ? { nonce: req.nonce } : {}), amr: req.amr,
       at_hash: digest.subarray(0, digest.length / 2).toString('base64url'), token_use: 'id', mad: 'id',
       preferred_username: user.username, email: user.email, email_verified: user.emailVerified,
     }, { typ: 'JWT' });
