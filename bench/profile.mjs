@@ -42,7 +42,7 @@ profile.samples.forEach((id, i) => {
   const n = byId.get(id);
   const f = n.callFrame;
   const where = f.url ? f.url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, '').replace(/^file:\/\//, '') : '(native)';
-  const key = `${f.functionName || '(anonymous)'} ${where}`;
+  const key = `${f.functionName || '(anonymous)'} ${where}${f.url ? `:${f.lineNumber + 1}` : ''}`;
   self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
 });
 const total = [...self.values()].reduce((a, b) => a + b, 0);
@@ -57,5 +57,18 @@ console.log('\nCPU by area (self time):');
 for (const [a, v] of [...byArea].sort((x, y) => y[1] - x[1])) console.log(`  ${(100 * v / total).toFixed(1).padStart(5)} %  ${a}`);
 console.log('\nTop functions (self time):');
 for (const [k, v] of [...self].sort((x, y) => y[1] - x[1]).slice(0, 15)) console.log(`  ${(100 * v / total).toFixed(1).padStart(5)} %  ${k}`);
+// Inclusive ("total") time: each sample counts once for every distinct function on its stack.
+const parent = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const label = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/(node_modules|dist)\//, '')}:${n.callFrame.lineNumber + 1}`;
+const inclusive = new Map();
+profile.samples.forEach((id, i) => {
+  const seen = new Set();
+  for (let n = id; n !== undefined; n = parent.get(n)) seen.add(label(byId.get(n)));
+  for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + (dt[i] ?? 0));
+});
+const ownCode = [...inclusive].filter(([k]) => /src\/|koa|router/.test(k));
+console.log('\nmicroauthd and koa functions by total time (self + callees):');
+for (const [k, v] of ownCode.sort((x, y) => y[1] - x[1]).slice(0, 25)) console.log(`  ${(100 * v / total).toFixed(1).padStart(5)} %  ${k}`);
 rmSync(dir, { recursive: true, force: true });
 if (spawnSync('true').error) process.exit(1);

@@ -9,7 +9,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { luaScript, runWrk } from './wrk.mjs';
-import { memory, resetPeak, startServer } from './server.mjs';
+import { cpuSeconds, memory, resetPeak, startServer } from './server.mjs';
 import { seed } from './seed.mjs';
 
 const { values: opts } = parseArgs({
@@ -80,12 +80,15 @@ try {
 
   for (const sc of scenarios) {
     resetPeak(server.child.pid);
+    const cpuBefore = cpuSeconds(server.child.pid);
     const r = await runWrk({ url: sc.url, script: sc.script, seconds, connections: sc.connections ?? connections, dir, name: sc.name });
     const mem = memory(server.child.pid);
-    const row = { scenario: sc.name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.total, peakMb: mem.peakMb, target: sc.target };
+    // Server CPU per request (all its threads): comparable across runs even when the machine is busy.
+    const cpuUs = ((cpuSeconds(server.child.pid) - cpuBefore) * 1e6) / r.total;
+    const row = { scenario: sc.name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.total, peakMb: mem.peakMb, cpuUs, target: sc.target };
     if (sc.name === 'password') row.ofBound = r.rps / bound.verifiesPerSecond;
     results.push(row);
-    console.log(`${sc.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}, peak RSS ${mem.peakMb.toFixed(0)} MB`
+    console.log(`${sc.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}, peak RSS ${mem.peakMb.toFixed(0)} MB, server CPU ${cpuUs.toFixed(0)} µs/req`
       + (row.ofBound !== undefined ? `, ${(row.ofBound * 100).toFixed(0)} % of the argon2 bound (${bound.verifiesPerSecond.toFixed(1)} verifies/s)` : ''));
   }
 

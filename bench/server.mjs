@@ -45,3 +45,9 @@ export function resetPeak(pid) {
     // not permitted: peaks then accumulate over the run, which the report says
   }
 }
+
+/** CPU seconds (user + system, all threads) a process has used so far (Linux /proc, 100 ticks/s). */
+export function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

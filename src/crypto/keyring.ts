@@ -3,6 +3,7 @@ import { SignJWT, createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from
 import type { SigningKeyStore } from '../store/signing-keys.js';
 import type { AuditEntry, Plane, SigningKeyRow } from '../store/types.js';
 import { generateSigningKey, importPrivateKeyPem, type SigningAlg, type SigningKeyMaterial } from './keys/generate.js';
+import { createVerifiedTokenCache, type VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
  * Signs with the plane's current key. The private key is closed over here and never leaves;
@@ -81,7 +82,12 @@ interface LiveState {
   jwks: PublishedJwks;
   localSet: ReturnType<typeof createLocalJWKSet>;
   pem: PublishedPem;
+  /** Tokens that passed verification under exactly these keys; dropped with them on every key change. */
+  verified: VerifiedTokenCache;
 }
+
+/** Leeway for `exp`/`nbf` (clock skew between us and whoever checks the token). */
+const CLOCK_TOLERANCE_SECONDS = 30;
 
 export async function openKeyring<P extends Plane>(opts: KeyringOptions<P>): Promise<Keyring<P>> {
   const { plane, store } = opts;
@@ -106,6 +112,7 @@ export async function openKeyring<P extends Plane>(opts: KeyringOptions<P>): Pro
       rows,
       jwks: { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, keys },
       localSet: createLocalJWKSet({ keys }),
+      verified: createVerifiedTokenCache(),
     };
   }
 
@@ -121,13 +128,20 @@ export async function openKeyring<P extends Plane>(opts: KeyringOptions<P>): Pro
   const verifier: Verifier<P> = {
     plane,
     async verify(token, options = {}) {
-      const { payload } = await jwtVerify(token, state.localSet, {
+      const plain = options.audience === undefined && options.clockToleranceSeconds === undefined;
+      const live = state;
+      if (plain) {
+        const hit = live.verified.get(token, Date.now() / 1000 - CLOCK_TOLERANCE_SECONDS);
+        if (hit) return hit;
+      }
+      const { payload } = await jwtVerify(token, live.localSet, {
         issuer: opts.issuer,
         algorithms: ['RS256', 'ES256'],
-        clockTolerance: options.clockToleranceSeconds ?? 30,
+        clockTolerance: options.clockToleranceSeconds ?? CLOCK_TOLERANCE_SECONDS,
         ...(options.audience !== undefined ? { audience: options.audience } : {}),
       });
       if (payload.mad !== plane) throw new Error(`token is not an ${plane}-plane token`);
+      if (plain) live.verified.set(token, payload);
       return payload;
     },
   };

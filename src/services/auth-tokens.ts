@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Signer } from '../crypto/keyring.js';
-import { newId, newJti, randomToken, sha256Digest } from '../crypto/secrets.js';
+import { newId, newJti, newTimeOrderedId, randomToken, sha256Digest } from '../crypto/secrets.js';
 import { verifyTotp } from '../crypto/totp.js';
 import { ConsumedError, type Store } from '../store/index.js';
 import type { UserRow } from '../store/types.js';
@@ -96,7 +96,7 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
         { id: jti, userId: user.id, clientIdentifier: client.clientIdentifier, issuedAt: now.toISOString(),
           expiresAt: new Date(exp * 1000).toISOString(), madUse: 'auth', loginMethod: grant.loginMethod,
           familyId: refreshToken || grant.familyId ? familyId : null },
-        refreshToken ? { id: newId(), tokenSha256: sha256Digest(refreshToken), familyId, parentId: grant.parentId ?? null,
+        refreshToken ? { id: newTimeOrderedId(), tokenSha256: sha256Digest(refreshToken), familyId, parentId: grant.parentId ?? null,
           expiresAt: new Date(now.getTime() + life.refreshSeconds * 1000).toISOString(), scope,
           ...(grant.idToken ? { isOpenidToken: true, authTime: grant.idToken.authTime, amr: grant.idToken.amr.join(' ') } : {}) } : null,
         { ...rc, actorId: user.id, action: grant.action, target: client.clientIdentifier, secondary: grant.grantType },

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newTimeOrderedId } from '../crypto/secrets.js';
 import type { StoreContext } from './context.js';
 import type { AuditEntry, AuditRow } from './types.js';
 
@@ -51,7 +52,7 @@ export function createAuditStore(ctx: StoreContext) {
    */
   function appendSync(entry: AuditEntry): string {
     const row = {
-      id: randomUUID(),
+      id: newTimeOrderedId(),
       actor_id: entry.actorId ?? 'anonymous',
       action: entry.action,
       target: entry.target ?? null,
@@ -71,8 +72,9 @@ export function createAuditStore(ctx: StoreContext) {
   return {
     appendSync,
 
+    /** Appends one record on its own (no mutation to go with it), in the next group commit. */
     async append(entry: AuditEntry): Promise<string> {
-      return ctx.db.transaction(() => appendSync(entry)).immediate();
+      return ctx.group.write(() => appendSync(entry));
     },
 
     async list(filter: AuditFilter = {}): Promise<{ rows: AuditRow[]; total: number }> {

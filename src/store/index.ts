@@ -50,6 +50,7 @@ export function createStore(db: Db, now?: () => Date) {
     authSessions: createAuthSessionStore(ctx, audit),
     authCodes: createAuthCodeStore(ctx, audit),
     close(): void {
+      ctx.group.flush();
       db.close();
     },
   };

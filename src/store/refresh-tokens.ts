@@ -71,7 +71,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
      */
     async issueWithSession(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry): Promise<void> {
       const now = ctx.now().toISOString();
-      ctx.db.transaction(() => {
+      return ctx.group.write(() => {
         if (refresh && familyRevoked(refresh.familyId)) throw new ConsumedError('refresh token family has been revoked');
         sessions.insertSync({ ...session, familyId: refresh?.familyId ?? session.familyId ?? null });
         if (refresh) {
@@ -82,7 +82,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
           if (refresh.parentId) ctx.sql('UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?').run(refresh.id, refresh.parentId);
         }
         if (entry) audit.appendSync(entry);
-      }).immediate();
+      });
     },
 
     /**
@@ -91,7 +91,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
      */
     async redeem(tokenSha256: string, clientIdentifier: string): Promise<Redemption> {
       const now = ctx.now().toISOString();
-      return ctx.db.transaction((): Redemption => {
+      return ctx.group.write((): Redemption => {
         const r = ctx.sql('SELECT * FROM refresh_tokens WHERE token_sha256 = ?').get(tokenSha256) as RefreshDbRow | undefined;
         // RFC 6749 §6: the token is bound to the client it was issued to.
         if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
@@ -101,7 +101,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
           .run(now, r.id);
         if (changes === 0) return { kind: 'reused', token: toRefresh(r) };
         return { kind: 'redeemed', token: toRefresh({ ...r, used_at: now, is_revoked: 1 }) };
-      }).immediate();
+      });
     },
 
     /** Revokes every refresh token and access-token session of a family (RFC 9700 §4.14.2). */

@@ -38,6 +38,14 @@ describe('keyrings', () => {
     expect((await auth.verifier.verify(token)).sub).toBe('u1');
   });
 
+  it('a token verified once (and cached) is still checked against a requested audience', async () => {
+    const token = await auth.signer.sign({ ...claims('auth'), aud: 'api-1' }, { typ: 'at+jwt' });
+    expect((await auth.verifier.verify(token)).aud).toBe('api-1');
+    expect((await auth.verifier.verify(token)).aud).toBe('api-1');
+    await expect(auth.verifier.verify(token, { audience: 'api-2' })).rejects.toThrow();
+    expect((await auth.verifier.verify(token, { audience: 'api-1' })).sub).toBe('u1');
+  });
+
   it('refuses a token of the other plane', async () => {
     const adminToken = await admin.signer.sign(claims('admin'));
     await expect(auth.verifier.verify(adminToken)).rejects.toThrow();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, newJti, randomToken, sha256Digest } from '../../../src/crypto/secrets.js';
+import { constantTimeEqual, newJti, newTimeOrderedId, randomToken, sha256Digest } from '../../../src/crypto/secrets.js';
 import { newTotpSecret, totpCode, totpUri, verifyTotp } from '../../../src/crypto/totp.js';
 
 describe('secrets', () => {
@@ -8,6 +8,21 @@ describe('secrets', () => {
     expect(t).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(randomToken()).not.toBe(t);
     expect(newJti()).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('jtis and time-ordered ids start with the time, so they sort by creation, and stay unique', () => {
+    const before = Date.now();
+    const jtis = Array.from({ length: 1000 }, () => newJti());
+    const ids = Array.from({ length: 1000 }, () => newTimeOrderedId());
+    expect(new Set(jtis).size).toBe(1000);
+    expect(new Set(ids).size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const msOfId = Number.parseInt(ids[0]!.replace(/-/g, '').slice(0, 12), 16);
+    const msOfJti = Number.parseInt(jtis[0]!.slice(0, 12), 16);
+    for (const ms of [msOfId, msOfJti]) expect(ms >= before && ms <= Date.now()).toBe(true);
+    // Later ids never sort before earlier ones from a previous millisecond.
+    const later = newTimeOrderedId();
+    expect(later.slice(0, 13) >= ids[0]!.slice(0, 13)).toBe(true);
   });
 
   it('digests are base64url SHA-256', () => {

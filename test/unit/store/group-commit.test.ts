@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGroupCommit, type GroupCommit } from '../../../src/store/group-commit.js';
+import { openDatabase, type Db } from '../../../src/store/index.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const KEY = 'group-commit-test-key';
+let db: Db;
+let observer: Db;
+let group: GroupCommit;
+let cleanup: () => void;
+
+beforeEach(() => {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  const file = join(t.dir, 'g.db3');
+  db = openDatabase({ file, key: KEY, synchronous: 'NORMAL' });
+  db.exec(`CREATE TABLE parent (id INTEGER PRIMARY KEY);
+    CREATE TABLE item (v TEXT NOT NULL UNIQUE, parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)`);
+  observer = openDatabase({ file, key: KEY, synchronous: 'NORMAL' });
+  group = createGroupCommit(db);
+});
+
+afterEach(() => {
+  observer.close();
+  db.close();
+  cleanup();
+});
+
+const insert = (v: string, parent: number | null = null) => () => db.prepare('INSERT INTO item (v, parent) VALUES (?, ?)').run(v, parent).lastInsertRowid;
+const seen = (): string[] => (observer.prepare('SELECT v FROM item ORDER BY v').all() as { v: string }[]).map((r) => r.v);
+/** Incremented by SQLite once per commit made by another connection. */
+const commitsSeen = (): number => observer.pragma('data_version', { simple: true }) as number;
+
+describe('group commit', () => {
+  it('commits the writes of one event-loop turn in one transaction, and resolves only after it', async () => {
+    const before = commitsSeen();
+    const pending = [group.write(insert('a')), group.write(insert('b')), group.write(insert('c'))];
+    expect(seen()).toEqual([]); // nothing is written, let alone acknowledged, before the commit
+    expect(await Promise.all(pending)).toEqual([1, 2, 3]);
+    expect(seen()).toEqual(['a', 'b', 'c']);
+    expect(commitsSeen() - before).toBe(1);
+  });
+
+  it('rolls back only the job that fails; the others commit', async () => {
+    const results = await Promise.allSettled([
+      group.write(insert('x')),
+      group.write(() => {
+        insert('half-written')();
+        throw new Error('refused');
+      }),
+      group.write(insert('x')), // UNIQUE violation: only this job fails
+      group.write(insert('y')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('refused'));
+    expect(seen()).toEqual(['x', 'y']);
+  });
+
+  it('rejects every job of the group when the commit itself fails, and writes none of them', async () => {
+    const results = await Promise.allSettled([group.write(insert('ok')), group.write(insert('orphan', 42))]);
+    // The deferred foreign key is only checked at COMMIT, after both jobs ran.
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(seen()).toEqual([]);
+    await group.write(insert('after'));
+    expect(seen()).toEqual(['after']);
+  });
+
+  it('flush() commits queued writes at once (shutdown)', async () => {
+    const pending = group.write(insert('late'));
+    group.flush();
+    expect(seen()).toEqual(['late']);
+    await expect(pending).resolves.toBe(1);
+  });
+});
