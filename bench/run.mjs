@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --smoke] [-- --seconds N] [-- --connections N] [-- --only a,b] [-- --no-write]
+// npm run bench [-- --smoke] [-- --seconds N] [-- --connections N] [-- --only a,b] [-- --algs RS256,ES256] [-- --no-write]
 // Starts the real server on a temp SQLCipher file with production argon2 parameters, seeds it
 // through the admin API (and the store for bulk rows), drives each scenario with wrk from a
 // separate process, and writes the table to docs/performance.md.
@@ -18,6 +18,7 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string' },
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
+    algs: { type: 'string', default: 'RS256,ES256' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -35,70 +36,52 @@ if (spawnSync('wrk', ['--version']).error) {
   process.exit(2);
 }
 
+const algs = opts.algs.split(',');
+if (algs.some((a) => a !== 'RS256' && a !== 'ES256')) {
+  console.error('bench: --algs takes RS256 and/or ES256');
+  process.exit(2);
+}
 const dir = mkdtempSync(join(tmpdir(), 'microauthd-bench-'));
-const dbFile = join(dir, 'bench.db3');
-const serverArgs = ['--db-file', dbFile, '--auth-port', '0', '--admin-port', '0', '--no-prompt', '--log-level', 'warn',
+const commonArgs = ['--auth-port', '0', '--admin-port', '0', '--no-prompt', '--log-level', 'warn',
   '--admin-password', 'bench-admin-password', '--rate-limit-auth', '0', '--rate-limit-admin', '0',
   '--auth-domain', '127.0.0.1', '--auth-domain-no-ssl'];
 
 const results = [];
 let server;
+let startup;
 try {
-  // Start-up on a new database (first run: keys generated) and on an existing one.
-  server = await startServer(serverArgs);
-  const firstStartMs = server.startMs;
-  await server.stop();
-  server = await startServer(serverArgs);
-  const startMs = server.startMs;
-  await new Promise((r) => setTimeout(r, 1000));
-  const idle = memory(server.child.pid);
-  console.log(`start: first run ${firstStartMs.toFixed(0)} ms, existing database ${startMs.toFixed(0)} ms; idle RSS ${idle.rssMb.toFixed(1)} MB`);
-
-  const s = await seed({ server, dbFile, dir, poolSize: Math.ceil(seconds * 8000) + 1000, users: opts.smoke ? 1000 : 10000 });
-
-  const bound = JSON.parse(execFileSync(process.execPath, [new URL('./argon2-bound.mjs', import.meta.url).pathname,
-    String(ARGON2.time), String(ARGON2.memory), String(ARGON2.parallelism), String(Math.min(seconds, 5))],
-  { env: { ...process.env, UV_THREADPOOL_SIZE: String(2 * availableParallelism()) } }).toString());
-
-  const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-  const scenarios = [
-    { name: 'client_credentials', target: 4500, url: s.authUrl,
-      script: luaScript({ method: 'POST', path: '/token', headers: { ...form, Authorization: s.basic }, body: 'grant_type=client_credentials&scope=bench.read' }) },
-    { name: 'password', url: s.authUrl, connections: Math.max(4, 2 * availableParallelism()),
-      script: luaScript({ method: 'POST', path: '/token', headers: { ...form, Authorization: s.basic },
-        body: `grant_type=password&username=${s.username}&password=${encodeURIComponent(s.password)}` }) },
-    { name: 'refresh_token', target: 3000, url: s.authUrl,
-      script: luaScript({ method: 'POST', path: '/token', headers: { ...form, Authorization: s.basic },
-        preamble: `local pool = {}\nfor line in io.lines(${JSON.stringify(s.refreshPoolFile)}) do pool[#pool + 1] = line end\nlocal i = 0`,
-        bodyLua: '(function() i = i + 1; return "grant_type=refresh_token&refresh_token=" .. pool[i] end)()' }) },
-    { name: 'introspection', target: 6000, url: s.authUrl,
-      script: luaScript({ method: 'POST', path: '/introspect', headers: { ...form, Authorization: s.basic }, body: `token=${s.accessToken}` }) },
-    { name: 'jwks', target: 10000, url: s.authUrl, script: luaScript({ path: '/jwks.json' }) },
-    { name: 'verify', url: s.authUrl, script: luaScript({ path: '/verify', headers: { Authorization: `Bearer ${s.accessToken}` } }) },
-    { name: 'admin_list_users', url: s.adminUrl, script: luaScript({ path: '/users?limit=50', headers: { Authorization: `Bearer ${s.adminToken}` } }) },
-  ].filter((sc) => !only || only.has(sc.name));
-
-  for (const sc of scenarios) {
-    resetPeak(server.child.pid);
-    const cpuBefore = cpuSeconds(server.child.pid);
-    const r = await runWrk({ url: sc.url, script: sc.script, seconds, connections: sc.connections ?? connections, dir, name: sc.name });
-    const mem = memory(server.child.pid);
-    // Server CPU per request (all its threads): comparable across runs even when the machine is busy.
-    const cpuUs = ((cpuSeconds(server.child.pid) - cpuBefore) * 1e6) / r.total;
-    const row = { scenario: sc.name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.total, peakMb: mem.peakMb, cpuUs, target: sc.target };
-    if (sc.name === 'password') row.ofBound = r.rps / bound.verifiesPerSecond;
-    results.push(row);
-    console.log(`${sc.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}, peak RSS ${mem.peakMb.toFixed(0)} MB, server CPU ${cpuUs.toFixed(0)} µs/req`
-      + (row.ofBound !== undefined ? `, ${(row.ofBound * 100).toFixed(0)} % of the argon2 bound (${bound.verifiesPerSecond.toFixed(1)} verifies/s)` : ''));
+  for (const [i, alg] of algs.entries()) {
+    const first = i === 0;
+    const keyArgs = alg === 'ES256' ? ['--prefer-ec-token-signer', '--prefer-ec-admin-token-signer'] : [];
+    const dbFile = join(dir, `bench-${alg}.db3`);
+    const serverArgs = ['--db-file', dbFile, ...commonArgs, ...keyArgs];
+    // Start-up on a new database (first run: keys generated) and on an existing one.
+    server = await startServer(serverArgs);
+    const firstStartMs = server.startMs;
+    await server.stop();
+    server = await startServer(serverArgs);
+    if (first) {
+      await new Promise((r) => setTimeout(r, 1000));
+      startup = { firstStartMs, startMs: server.startMs, idle: memory(server.child.pid) };
+      console.log(`start: first run ${firstStartMs.toFixed(0)} ms, existing database ${startup.startMs.toFixed(0)} ms; idle RSS ${startup.idle.rssMb.toFixed(1)} MB`);
+    }
+    const s = await seed({ server, dbFile, dir, poolSize: Math.ceil(seconds * 8000) + 1000, users: first ? (opts.smoke ? 1000 : 10000) : 0 });
+    // The signature algorithm only matters where a token is signed or verified.
+    for (const sc of scenariosFor(s).filter((x) => (first || x.signs) && (!only || only.has(x.name)))) {
+      results.push(await measure(sc, alg, server.child.pid));
+    }
+    await server.stop();
+    server = undefined;
   }
+  if (!only || only.has('peer')) results.push(...(await runPeerScenarios({ seconds, connections, dir, algs })));
 
   if (!opts['no-write'] && !opts.smoke) {
-    writeReport({ results, bound, idle, startMs, firstStartMs, seconds, connections });
+    writeReport({ results, bound: bound(), startup, seconds, connections });
     console.log('bench: wrote docs/performance.md');
   }
   const failed = results.filter((r) => r.errors > 0 || !(r.rps > 0));
   if (failed.length) {
-    console.error(`bench: scenarios with errors: ${failed.map((r) => r.scenario).join(', ')}`);
+    console.error(`bench: scenarios with errors: ${failed.map((r) => `${r.scenario} (${r.alg})`).join(', ')}`);
     process.exitCode = 1;
   }
 } finally {
@@ -106,28 +89,80 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-function writeReport({ results: rows, bound, idle, startMs, firstStartMs, seconds: secs, connections: conns }) {
+/** The argon2 bound, measured once per run with the server's parameters. */
+function bound() {
+  bound.value ??= JSON.parse(execFileSync(process.execPath, [new URL('./argon2-bound.mjs', import.meta.url).pathname,
+    String(ARGON2.time), String(ARGON2.memory), String(ARGON2.parallelism), String(Math.min(seconds, 5))],
+  { env: { ...process.env, UV_THREADPOOL_SIZE: String(2 * availableParallelism()) } }).toString());
+  return bound.value;
+}
+
+function scenariosFor(s) {
+  const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+  return [
+    { name: 'client_credentials', target: 4500, url: s.authUrl, signs: true,
+      script: luaScript({ method: 'POST', path: '/token', headers: { ...form, Authorization: s.basic }, body: 'grant_type=client_credentials&scope=bench.read' }) },
+    { name: 'password', url: s.authUrl, connections: Math.max(4, 2 * availableParallelism()),
+      script: luaScript({ method: 'POST', path: '/token', headers: { ...form, Authorization: s.basic },
+        body: `grant_type=password&username=${s.username}&password=${encodeURIComponent(s.password)}` }) },
+    { name: 'refresh_token', target: 3000, url: s.authUrl, signs: true,
+      script: luaScript({ method: 'POST', path: '/token', headers: { ...form, Authorization: s.basic },
+        preamble: `local pool = {}\nfor line in io.lines(${JSON.stringify(s.refreshPoolFile)}) do pool[#pool + 1] = line end\nlocal i = 0`,
+        bodyLua: '(function() i = i + 1; return "grant_type=refresh_token&refresh_token=" .. pool[i] end)()' }) },
+    { name: 'introspection', target: 6000, url: s.authUrl, signs: true,
+      script: luaScript({ method: 'POST', path: '/introspect', headers: { ...form, Authorization: s.basic }, body: `token=${s.accessToken}` }) },
+    { name: 'jwks', target: 10000, url: s.authUrl, script: luaScript({ path: '/jwks.json' }) },
+    { name: 'verify', url: s.authUrl, signs: true, script: luaScript({ path: '/verify', headers: { Authorization: `Bearer ${s.accessToken}` } }) },
+    { name: 'admin_list_users', url: s.adminUrl, script: luaScript({ path: '/users?limit=50', headers: { Authorization: `Bearer ${s.adminToken}` } }) },
+  ];
+}
+
+async function measure(sc, alg, pid) {
+  resetPeak(pid);
+  const cpuBefore = cpuSeconds(pid);
+  const r = await runWrk({ url: sc.url, script: sc.script, seconds, connections: sc.connections ?? connections, dir, name: `${sc.name}-${alg}` });
+  const mem = memory(pid);
+  // Server CPU per request (all its threads): comparable across runs even when the machine is busy.
+  const cpuUs = ((cpuSeconds(pid) - cpuBefore) * 1e6) / r.total;
+  const row = { scenario: sc.name, alg, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.total, peakMb: mem.peakMb, cpuUs, target: sc.target };
+  if (sc.name === 'password') row.ofBound = r.rps / bound().verifiesPerSecond;
+  console.log(`${sc.name} (${alg}): ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}, peak RSS ${mem.peakMb.toFixed(0)} MB, server CPU ${cpuUs.toFixed(0)} µs/req`
+    + (row.ofBound !== undefined ? `, ${(row.ofBound * 100).toFixed(0)} % of the argon2 bound (${bound().verifiesPerSecond.toFixed(1)} verifies/s)` : ''));
+  return row;
+}
+
+function writeReport({ results: rows, bound: argon2, startup: st, seconds: secs, connections: conns }) {
   const file = new URL('../docs/performance.md', import.meta.url);
   const machine = `${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
   const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+  const targetOf = (r) => (r.peer ? 'peer' : r.ofBound !== undefined ? `${fmt(r.ofBound * 100)} % of bound (target ≥ 90 %)` : r.target ? `≥ ${r.target}` : '—');
   const table = [
-    '| scenario | req/s | p50 ms | p99 ms | errors | peak RSS MB | target |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
-    ...rows.map((r) => `| ${r.scenario} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${fmt(r.peakMb)} | ${
-      r.ofBound !== undefined ? `${fmt(r.ofBound * 100)} % of bound (target ≥ 90 %)` : r.target ? `≥ ${r.target}` : '—'} |`),
+    '| scenario | alg | req/s | p50 ms | p99 ms | errors | peak RSS MB | server CPU µs/req | target |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map((r) => `| ${r.peer ? `${r.scenario} — oidc-provider` : r.scenario} | ${r.alg} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${
+      fmt(r.peakMb)} | ${fmt(r.cpuUs)} | ${targetOf(r)} |`),
   ].join('\n');
+  const ratios = rows.filter((r) => r.peer).map((p) => {
+    const ours = rows.find((r) => !r.peer && r.scenario === p.scenario && r.alg === p.alg);
+    return ours ? `- ${p.scenario} ${p.alg}: ours ${fmt(ours.rps)} req/s vs oidc-provider ${fmt(p.rps)} req/s = **${fmt(ours.rps / p.rps, 2)}×**.` : null;
+  }).filter(Boolean);
   const section = `<!-- bench:start -->
 ## Last run: ${date}
 
 Machine: ${machine}. wrk, 1 thread, ${conns} connections (password grant: ${Math.max(4, 2 * availableParallelism())}), ${secs} s per scenario,
 server and load generator on the same machine. argon2id t=${ARGON2.time}, m=${ARGON2.memory} KiB, p=${ARGON2.parallelism}.
+RS256 is the default key type (as in the original); ES256 is \`--prefer-ec-token-signer\`. "server CPU" is the server
+process's CPU time (all threads) per request.
 
 ${table}
 
-- argon2 bound: ${fmt(bound.verifiesPerSecond, 1)} argon2id verifies/s with all cores.
-- Start to both ports serving: ${fmt(startMs)} ms on an existing database (${fmt(firstStartMs)} ms on first run, which generates four signing keys).
-- Idle RSS after start: ${fmt(idle.rssMb, 1)} MB.
+Ours / peer, same scenario, same run:
+${ratios.join('\n') || '- (peer not run)'}
+
+- argon2 bound: ${fmt(argon2.verifiesPerSecond, 1)} argon2id verifies/s with all cores.
+- Start to both ports serving: ${fmt(st.startMs)} ms on an existing database (${fmt(st.firstStartMs)} ms on first run, which generates four signing keys).
+- Idle RSS after start: ${fmt(st.idle.rssMb, 1)} MB.
 <!-- bench:end -->`;
   let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n\nMeasured by `npm run bench` (see bench/).\n\n<!-- bench:start -->\n<!-- bench:end -->\n';
   doc = doc.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, section);

@@ -66,7 +66,11 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
   function remember(digest: string, clientIdentifier: string, response: Promise<TokenResponse>): void {
     if (deps.policy.reuseGraceSeconds <= 0) return;
     const now = Date.now();
-    for (const [k, v] of recent) if (v.until <= now) recent.delete(k);
+    // Oldest first (insertion order, one fixed grace period): stop at the first live entry.
+    for (const [k, v] of recent) {
+      if (v.until > now) break;
+      recent.delete(k);
+    }
     recent.set(digest, { clientIdentifier, until: now + deps.policy.reuseGraceSeconds * 1000, response });
     response.catch(() => recent.delete(digest));
   }
