@@ -11,6 +11,9 @@ import { parseArgs } from 'node:util';
 import { luaScript, runWrk } from './wrk.mjs';
 import { memory, resetPeak, startServer } from './server.mjs';
 import { seed } from './seed.mjs';
+import { runPeerScenarios } from './peer.mjs';
+
+const peerAlgs = ['ES256', 'RS256']; // the oidc-provider peer, one client_credentials row per signing alg
 
 const { values: opts } = parseArgs({
   options: {
@@ -88,6 +91,9 @@ try {
     console.log(`${sc.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}, peak RSS ${mem.peakMb.toFixed(0)} MB`
       + (row.ofBound !== undefined ? `, ${(row.ofBound * 100).toFixed(0)} % of the argon2 bound (${bound.verifiesPerSecond.toFixed(1)} verifies/s)` : ''));
   }
+
+  // The peer (bench/peer.mjs): same client_credentials scenario against oidc-provider, after ours.
+  results.push(...await runPeerScenarios({ seconds, connections, dir, only, algs: peerAlgs, ours: results }));
 
   if (!opts['no-write'] && !opts.smoke) {
     writeReport({ results, bound, idle, startMs, firstStartMs, seconds, connections });
