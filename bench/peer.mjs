@@ -2,6 +2,7 @@
 // client_credentials scenario, started as a child process (bench/peer-server.mjs) and driven by wrk
 // in the same invocation as ours, so the ratio ours/peer is measured, not remembered.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { luaScript, runWrk } from './wrk.mjs';
 import { memory, resetPeak } from './server.mjs';
@@ -12,6 +13,12 @@ export const PEER_SCOPE = 'bench.read';
 
 const PEER_SERVER = fileURLToPath(new URL('./peer-server.mjs', import.meta.url));
 const MAX_OUTPUT = 64 * 1024;
+
+/** CPU time (user + system, all threads) a process has used, in ms (Linux /proc; clock ticks assumed 100/s). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of stat)
+}
 
 /** Starts oidc-provider for one signing alg and checks that it really issues JWTs signed with it. */
 export async function startPeer({ alg }) {
@@ -70,12 +77,15 @@ export async function runPeerScenarios({ seconds, connections, dir, only, algs =
       const script = luaScript({ method: 'POST', path: peer.tokenPath,
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: peer.basic }, body: peer.body });
       resetPeak(peer.child.pid);
+      const cpu0 = cpuMs(peer.child.pid);
       const r = await runWrk({ url: peer.url, script, seconds, connections, dir, name });
       const mem = memory(peer.child.pid);
-      const row = { scenario: name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.total, peakMb: mem.peakMb, peer: true };
+      // CPU per request is less sensitive than req/s to other load on a shared machine.
+      const cpuMsPerRequest = (cpuMs(peer.child.pid) - cpu0) / r.total;
+      const row = { scenario: name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.total, peakMb: mem.peakMb, cpuMsPerRequest, peer: true };
       if (oursCc) row.oursPerPeer = oursCc.rps / r.rps;
       rows.push(row);
-      console.log(`${name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}, peak RSS ${mem.peakMb.toFixed(0)} MB`
+      console.log(`${name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}, peak RSS ${mem.peakMb.toFixed(0)} MB, ${cpuMsPerRequest.toFixed(3)} CPU ms/request`
         + (row.oursPerPeer !== undefined ? `, ours/peer ${row.oursPerPeer.toFixed(2)}` : ''));
     } finally {
       await peer.stop();
