@@ -26,8 +26,9 @@ function peerConfiguration(alg, jwk) {
       token_endpoint_auth_method: 'client_secret_basic',
       response_types: [],
       redirect_uris: [],
-      id_token_signed_response_alg: alg, // only so client validation agrees with the one-key keystore
     }],
+    // Without this the (lazily validated) client defaults to RS256 ID tokens and an ES256-only keystore
+    // fails its first request with invalid_client_metadata.
     clientDefaults: { id_token_signed_response_alg: alg },
     jwks: { keys: [jwk] },
     scopes: [PEER_SCOPE],
