@@ -13,8 +13,6 @@ import { cpuSeconds, memory, resetPeak, startServer } from './server.mjs';
 import { seed } from './seed.mjs';
 import { runPeerScenarios } from './peer.mjs';
 
-const peerAlgs = ['ES256', 'RS256']; // the oidc-provider peer, one client_credentials row per signing alg
-
 const { values: opts } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
@@ -76,10 +74,9 @@ try {
     await server.stop();
     server = undefined;
   }
+  // The peer (bench/peer.mjs): the same client_credentials scenario against oidc-provider, per alg.
   if (!only || only.has('peer')) results.push(...(await runPeerScenarios({ seconds, connections, dir, algs })));
 
-  // The peer (bench/peer.mjs): same client_credentials scenario against oidc-provider, after ours.
-  results.push(...await runPeerScenarios({ seconds, connections, dir, only, algs: peerAlgs, ours: results }));
 
   if (!opts['no-write'] && !opts.smoke) {
     writeReport({ results, bound: bound(), startup, seconds, connections });
