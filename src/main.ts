@@ -68,7 +68,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const { key, generatedKeyFile } = resolveDatabaseKey(config);
   if (generatedKeyFile) say(`Generated a database key in ${generatedKeyFile} (mode 0600). Keep it safe: without it the database cannot be opened.`);
 
-  const db = openDatabase({ file: config.dbFile, key, synchronous: config.dbSynchronous as 'NORMAL' | 'FULL' });
+  const db = openDatabase({ file: config.dbFile, key, synchronous: config.dbSynchronous as 'NORMAL' | 'FULL', cacheMb: config.dbCacheMb });
   const servers: Server[] = [];
   try {
     migrate(db);

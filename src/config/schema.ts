@@ -93,6 +93,8 @@ export const OPTIONS = [
     description: 'File holding the database key. Empty = `<db-file>.key`, created (0600) with a random key when no `db-pass` is given.' },
   { key: 'db-synchronous', group: 'database', type: 'enum', default: 'NORMAL', ours: true, enumValues: ['NORMAL', 'FULL'],
     description: 'SQLite `synchronous` pragma in WAL mode. NORMAL may lose the last transactions on power loss (not on a crash); FULL is durable but slower.' },
+  { key: 'db-cache-mb', group: 'database', type: 'int', default: 64, min: 2, max: 4096, ours: true,
+    description: 'SQLite page cache in MiB (filled on demand). Every page read from disk is decrypted and authenticated, so a cache that holds the hot indexes saves most of that work.' },
 
   // ── AUTH plane ───────────────────────────────────────────────────────────
   { key: 'auth-ip', group: 'auth-plane', type: 'string', default: '127.0.0.1', description: 'AUTH plane bind address (IPv4 or IPv6).' },

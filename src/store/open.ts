@@ -7,6 +7,8 @@ export interface OpenOptions {
   /** SQLCipher passphrase; null opens an unencrypted database (only with --no-db-pass). */
   readonly key: string | null;
   readonly synchronous: 'NORMAL' | 'FULL';
+  /** Page cache size in MiB (SQLite's default is 2). */
+  readonly cacheMb?: number;
 }
 
 export class DatabaseOpenError extends Error {
@@ -31,6 +33,8 @@ export function openDatabase(options: OpenOptions): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('temp_store = MEMORY');
+    // Negative = KiB. Pages are decrypted and their HMAC checked on every read from disk.
+    db.pragma(`cache_size = -${Math.floor((options.cacheMb ?? 2) * 1024)}`);
     return db;
   } catch (err) {
     db.close();

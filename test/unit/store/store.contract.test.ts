@@ -38,6 +38,16 @@ describe('open and migrate', () => {
     expect(migrate(db)).toEqual([]);
   });
 
+  it('sizes the page cache as configured (db-cache-mb), SQLite\'s 2 MiB otherwise', () => {
+    expect(db.pragma('cache_size', { simple: true })).toBe(-2048);
+    const sized = openDatabase({ file, key: KEY, synchronous: 'NORMAL', cacheMb: 64 });
+    try {
+      expect(sized.pragma('cache_size', { simple: true })).toBe(-65536);
+    } finally {
+      sized.close();
+    }
+  });
+
   it('refuses a database newer than the code', () => {
     db.prepare('INSERT INTO schema_migrations (num, name, applied_at) VALUES (9999, ?, ?)').run('future', 'now');
     expect(() => migrate(db)).toThrow(DatabaseTooNewError);
