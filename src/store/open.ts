@@ -1,3 +1,4 @@
+import { closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 
 export type Db = Database.Database;
@@ -20,6 +21,8 @@ export class DatabaseOpenError extends Error {
  * with a wrong key SQLCipher only fails on the first read, so we force one here.
  */
 export function openDatabase(options: OpenOptions): Db {
+  // A new file is created owner-only: SQLite gives its -wal and -shm files the same mode.
+  if (options.file !== ':memory:' && !existsSync(options.file)) closeSync(openSync(options.file, 'a', 0o600));
   const db = new Database(options.file);
   try {
     if (options.key !== null) {

@@ -23,6 +23,7 @@ describe('first run, restart and shutdown of the real process', () => {
     const passwordFile = m![1] as string;
     expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
     expect(statSync(`${dbFile}.key`).mode & 0o777).toBe(0o600);
+    for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) expect(statSync(f).mode & 0o777, f).toBe(0o600);
     const [user, pw] = readFileSync(passwordFile, 'utf8').trim().split('\n');
     expect(user).toBe('firstadmin');
     password = pw as string;
