@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../bindings/typescript/index.js';
 import { sha256Digest } from '../../src/crypto/secrets.js';
 import { adminClient, failure, SEEDED_SCOPES } from '../helpers/admin-b.js';
-import { bearer, form, http, jsonBody } from '../helpers/http.js';
+import { bearer, expectJsonBodyRule, form, http, jsonBody } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -76,6 +76,8 @@ describe('clients', () => {
     expect(notObject.status).toBe(400);
     const ill = await http(url, bearer(token, jsonBody({ client_id: 42 })));
     expect(ill.status).toBe(400);
+    await expectJsonBodyRule(url, token);
+    await expectJsonBodyRule(`${server.adminUrl}/clients/secret`, token);
     expect((await http(url)).status).toBe(401);
     const anon = new AdminClient(server.adminUrl);
     expect((await failure(anon.listClients())).status).toBe(401);
