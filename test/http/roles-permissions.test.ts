@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, expectApiError, unique } from '../helpers/admin.js';
+import { expectApiError, startAdminServer, unique } from '../helpers/admin.js';
 import { bearer, expectJsonBodyRule, form, http } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 
 const MAD_ADMIN = '3855db1d-465e-412b-b1f4-b5cd78b4ae9f';
 let server: TestServer;
 let admin: AdminClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-});
+beforeAll(async () => ({ server, admin } = await startAdminServer()));
 afterAll(async () => server?.close());
 
 const newUser = async () => {

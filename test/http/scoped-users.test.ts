@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthClient, type AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, expectApiError, unique } from '../helpers/admin.js';
+import { expectApiError, startAdminServer, unique } from '../helpers/admin.js';
 import { arrange } from '../helpers/arrange.js';
 import { expectJsonBodyRule } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let admin: AdminClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-});
+beforeAll(async () => ({ server, admin } = await startAdminServer()));
 afterAll(async () => server?.close());
 
 /** Signs a user with the given admin:* scopes in through the password grant and returns its client. */

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, expectApiError, unique } from '../helpers/admin.js';
+import { expectApiError, startAdminServer, unique } from '../helpers/admin.js';
 import { http, jsonBody, bearer, expectJsonBodyRule } from '../helpers/http.js';
-import { ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN_USERNAME, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let admin: AdminClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-});
+beforeAll(async () => ({ server, admin } = await startAdminServer()));
 afterAll(async () => server?.close());
 
 const newUser = (name = unique('user')) => admin.createUser({ username: name, email: `${name}@example.com`, password: 'user-password-1' });
