@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY mad-cli ./mad-cli
+COPY common ./common
 COPY dashboard ./dashboard
 COPY bindings/typescript ./bindings/typescript
 RUN npm install --no-audit --no-fund && npm prune --omit=dev

@@ -27,7 +27,10 @@ export default tseslint.config(
   zone(['src/planes/auth/**'], ['**/admin/**', ...KEY_AND_STORE], 'The auth plane imports neither the admin plane nor the store or key material.'),
   zone(['src/planes/admin/**'], ['**/auth/**', ...KEY_AND_STORE], 'The admin plane imports neither the auth plane nor the store or key material.'),
   zone(['src/planes/shared/**'], ['**/auth/**', '**/admin/**', ...KEY_AND_STORE], 'Shared middleware belongs to neither plane and never touches the store or keys.'),
+  // The dashboard may import common/ (and so may src/): it is not in the bans below, and common/ itself imports nothing.
   zone(['mad-cli/**', 'dashboard/**'], ['**/src/**', '../src/*', '../../src/*'], 'The CLI and the dashboard reach the server only through bindings/typescript.'),
+  zone(['common/**'], ['**/src/**', '**/dashboard/**', '**/mad-cli/**', '**/bindings/**'],
+    'common/ holds pure helpers shared by the server and the dashboard: it imports nothing from the repository.'),
   zone(['bindings/typescript/**'], ['**/src/**'], 'Bindings are standalone clients: no server imports.'),
   {
     files: ['bench/**'],

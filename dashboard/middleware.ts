@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import { MadApiError } from '../bindings/typescript/index.js';
-import { html } from './html.js';
+import { html } from '../common/html.js';
 import { COOKIE } from './session.js';
 import { state, type DashboardDeps } from './context.js';
 import { layout } from './views/layout.js';

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { AdminClient } from '../bindings/typescript/index.js';
 import { clientFor, state, type DashboardDeps } from './context.js';
-import type { Html } from './html.js';
+import type { Html } from '../common/html.js';
 import { layout } from './views/layout.js';
 
 /** What a page handler works with: the API client, the form, the CSRF token, and a renderer. */

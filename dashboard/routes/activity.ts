@@ -1,64 +1,73 @@
 import type Router from '@koa/router';
+import type { AdminClient, MessageResponse, Page, PageQuery, PurgeTokensRequest, RefreshTokenResponse, SessionResponse } from '../../bindings/typescript/index.js';
 import type { DashboardDeps } from '../context.js';
-import { html } from '../html.js';
+import { html } from '../../common/html.js';
 import { page, param } from '../page.js';
 import { csrfField, table } from '../views/layout.js';
 
 const PAGE = 50;
 const offsetOf = (q: unknown): number => Math.max(0, Number(q) || 0);
 
-/** Sessions and refresh tokens (list, revoke, purge) and the audit log (filter, verify the chain). */
-export function activityPages(router: Router, deps: DashboardDeps): void {
-  const purgeForm = (action: string, csrf: string) => html`<form method="post" action="${action}" class="card">${csrf ? csrfField(csrf) : ''}<h2>Purge</h2>
+/** What differs between the sessions pages and the refresh-token pages. */
+interface GrantPages<T extends { id: string; is_revoked: boolean }> {
+  /** '/dashboard/sessions': the list; `<path>/:id/revoke` and `<path>/purge` are its forms. */
+  path: string;
+  title: string;
+  summary: (total: number) => string;
+  columns: [string, (row: T) => unknown][];
+  revokeButton: string;
+  revokedMessage: string;
+  list(api: AdminClient, q: PageQuery): Promise<Page<T>>;
+  revoke(api: AdminClient, id: string): Promise<unknown>;
+  purge(api: AdminClient, req: PurgeTokensRequest): Promise<MessageResponse>;
+}
+
+const purgeForm = (action: string, csrf: string) => html`<form method="post" action="${action}" class="card">${csrf ? csrfField(csrf) : ''}<h2>Purge</h2>
   <label for="days">Older than (days)</label><input id="days" name="days" type="text" value="7">
   <label><input type="checkbox" name="expired" value="1" checked> expired</label>
   <label><input type="checkbox" name="revoked" value="1"> revoked</label>
   <p><button type="submit" class="danger">Purge</button></p></form>`;
-  const purgeBody = (f: Record<string, string>) => ({ older_than_seconds: Math.max(0, Number(f.days) || 0) * 86400,
-    purge_expired: f.expired === '1', purge_revoked: f.revoked === '1' });
+const purgeRequest = (f: Record<string, string>): PurgeTokensRequest => ({ older_than_seconds: Math.max(0, Number(f.days) || 0) * 86400,
+  purge_expired: f.expired === '1', purge_revoked: f.revoked === '1' });
 
-  router.get('/dashboard/sessions', async (ctx) => {
+/** A paged list with a revoke button per live row and a purge form, plus the two POST handlers. */
+function grantPages<T extends { id: string; is_revoked: boolean }>(router: Router, deps: DashboardDeps, g: GrantPages<T>): void {
+  router.get(g.path, async (ctx) => {
     const p = page(ctx, deps);
     const offset = offsetOf(ctx.query.offset);
-    const list = await p.api.listSessions({ limit: PAGE, offset });
-    p.render('Sessions', html`<p>${list.total} session(s), newest first.</p>
-${table(list.items, [['User', (s) => s.username || s.user_id], ['Client', (s) => s.client_id], ['Plane', (s) => s.mad_use], ['Issued', (s) => s.issued_at],
-      ['Expires', (s) => s.expires_at], ['Revoked', (s) => (s.is_revoked ? 'yes' : '')],
-      ['', (s) => (s.is_revoked ? '' : html`<form method="post" action="/dashboard/sessions/${s.id}/revoke" class="inline">${csrfField(p.csrf)}<button type="submit" class="danger">Revoke</button></form>`)]])}
-${offset + PAGE < list.total ? html`<p><a href="/dashboard/sessions?offset=${offset + PAGE}">Older</a></p>` : ''}
-${purgeForm('/dashboard/sessions/purge', p.csrf)}`);
+    const list = await g.list(p.api, { limit: PAGE, offset });
+    const revoke = (r: T) => (r.is_revoked ? ''
+      : html`<form method="post" action="${g.path}/${r.id}/revoke" class="inline">${csrfField(p.csrf)}<button type="submit" class="danger">${g.revokeButton}</button></form>`);
+    p.render(g.title, html`<p>${g.summary(list.total)}</p>
+${table(list.items, [...g.columns, ['Revoked', (r) => (r.is_revoked ? 'yes' : '')], ['', revoke]])}
+${offset + PAGE < list.total ? html`<p><a href="${g.path}?offset=${offset + PAGE}">Older</a></p>` : ''}
+${purgeForm(`${g.path}/purge`, p.csrf)}`);
   });
-  router.post('/dashboard/sessions/:jti/revoke', async (ctx) => {
+  router.post(`${g.path}/:id/revoke`, async (ctx) => {
     const p = page(ctx, deps);
-    await p.api.revokeSession(param(ctx, 'jti'));
-    p.done('/dashboard/sessions', 'Session revoked.');
+    await g.revoke(p.api, param(ctx, 'id'));
+    p.done(g.path, g.revokedMessage);
   });
-  router.post('/dashboard/sessions/purge', async (ctx) => {
+  router.post(`${g.path}/purge`, async (ctx) => {
     const p = page(ctx, deps);
-    const res = await p.api.purgeSessions(purgeBody(p.form));
-    p.done('/dashboard/sessions', res.message);
+    p.done(g.path, (await g.purge(p.api, purgeRequest(p.form))).message);
   });
+}
 
-  router.get('/dashboard/refresh-tokens', async (ctx) => {
-    const p = page(ctx, deps);
-    const offset = offsetOf(ctx.query.offset);
-    const list = await p.api.listRefreshTokens({ limit: PAGE, offset });
-    p.render('Refresh tokens', html`<p>${list.total} refresh token(s).</p>
-${table(list.items, [['User', (t) => t.username || t.user_id], ['Client', (t) => t.client_id], ['Issued', (t) => t.issued_at], ['Expires', (t) => t.expires_at],
-      ['Revoked', (t) => (t.is_revoked ? 'yes' : '')],
-      ['', (t) => (t.is_revoked ? '' : html`<form method="post" action="/dashboard/refresh-tokens/${t.id}/revoke" class="inline">${csrfField(p.csrf)}<button type="submit" class="danger">Revoke family</button></form>`)]])}
-${offset + PAGE < list.total ? html`<p><a href="/dashboard/refresh-tokens?offset=${offset + PAGE}">Older</a></p>` : ''}
-${purgeForm('/dashboard/refresh-tokens/purge', p.csrf)}`);
+/** Sessions and refresh tokens (list, revoke, purge) and the audit log (filter, verify the chain). */
+export function activityPages(router: Router, deps: DashboardDeps): void {
+  grantPages<SessionResponse>(router, deps, {
+    path: '/dashboard/sessions', title: 'Sessions', summary: (n) => `${n} session(s), newest first.`,
+    columns: [['User', (s) => s.username || s.user_id], ['Client', (s) => s.client_id], ['Plane', (s) => s.mad_use],
+      ['Issued', (s) => s.issued_at], ['Expires', (s) => s.expires_at]],
+    revokeButton: 'Revoke', revokedMessage: 'Session revoked.',
+    list: (api, q) => api.listSessions(q), revoke: (api, id) => api.revokeSession(id), purge: (api, req) => api.purgeSessions(req),
   });
-  router.post('/dashboard/refresh-tokens/:id/revoke', async (ctx) => {
-    const p = page(ctx, deps);
-    await p.api.revokeRefreshToken(param(ctx, 'id'));
-    p.done('/dashboard/refresh-tokens', 'Refresh token family revoked.');
-  });
-  router.post('/dashboard/refresh-tokens/purge', async (ctx) => {
-    const p = page(ctx, deps);
-    const res = await p.api.purgeRefreshTokens(purgeBody(p.form));
-    p.done('/dashboard/refresh-tokens', res.message);
+  grantPages<RefreshTokenResponse>(router, deps, {
+    path: '/dashboard/refresh-tokens', title: 'Refresh tokens', summary: (n) => `${n} refresh token(s).`,
+    columns: [['User', (t) => t.username || t.user_id], ['Client', (t) => t.client_id], ['Issued', (t) => t.issued_at], ['Expires', (t) => t.expires_at]],
+    revokeButton: 'Revoke family', revokedMessage: 'Refresh token family revoked.',
+    list: (api, q) => api.listRefreshTokens(q), revoke: (api, id) => api.revokeRefreshToken(id), purge: (api, req) => api.purgeRefreshTokens(req),
   });
 
   router.get('/dashboard/audit', async (ctx) => {

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { DashboardDeps } from '../context.js';
-import { html } from '../html.js';
+import { html } from '../../common/html.js';
 import { page, param } from '../page.js';
 import { csrfField, table } from '../views/layout.js';
 import { multi } from './users.js';

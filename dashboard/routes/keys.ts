@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { clientFor, state, type DashboardDeps } from '../context.js';
-import { html } from '../html.js';
+import { html } from '../../common/html.js';
 import { csrfField, layout, table } from '../views/layout.js';
 
 export function keyRoutes(router: Router, deps: DashboardDeps): void {

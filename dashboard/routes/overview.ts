@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { clientFor, state, type DashboardDeps } from '../context.js';
-import { html } from '../html.js';
+import { html } from '../../common/html.js';
 import { layout } from '../views/layout.js';
 
 const COUNTERS: [string, string, Record<string, string | number | boolean>][] = [

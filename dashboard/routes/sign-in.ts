@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import { decodeJwt } from 'jose';
 import { AdminClient, MadApiError } from '../../bindings/typescript/index.js';
 import { state, type DashboardDeps } from '../context.js';
-import { html } from '../html.js';
+import { html } from '../../common/html.js';
 import { COOKIE } from '../session.js';
 import { layout } from '../views/layout.js';
 

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { clientFor, state, type DashboardDeps } from '../context.js';
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../common/html.js';
 import { csrfField, layout } from '../views/layout.js';
 
 /**

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { MadApiError } from '../../bindings/typescript/index.js';
 import type { DashboardDeps } from '../context.js';
-import { html } from '../html.js';
+import { html } from '../../common/html.js';
 import { page, param } from '../page.js';
 import { csrfField, table } from '../views/layout.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
-import { revokeClientTokensSync } from './refresh-admin.js';
+import { revokeGrantsSync } from './revoke-grants.js';
 import { bool, translateSqliteError, type AuditEntry } from './types.js';
 
 export type SecretKind = 'sha256' | 'argon2id' | 'none';
@@ -192,8 +192,8 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
           translateSqliteError(err, `client '${next.clientIdentifier}'`);
         }
         if (before.isActive && !next.isActive) {
-          revokeClientTokensSync(ctx, before.clientIdentifier);
-          if (before.clientIdentifier !== next.clientIdentifier) revokeClientTokensSync(ctx, next.clientIdentifier);
+          revokeGrantsSync(ctx, { clientIdentifier: before.clientIdentifier });
+          if (before.clientIdentifier !== next.clientIdentifier) revokeGrantsSync(ctx, { clientIdentifier: next.clientIdentifier });
         }
         if (entry) audit.appendSync(entry);
         return byId(id);
@@ -208,7 +208,7 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
         if (!c) return false;
         ctx.sql('UPDATE clients SET client_secret_hash = ?, secret_kind = ?, modified_at = ? WHERE id = ?')
           .run(secretHash, secretKind, now, id);
-        revokeClientTokensSync(ctx, c.clientIdentifier);
+        revokeGrantsSync(ctx, { clientIdentifier: c.clientIdentifier });
         if (entry) audit.appendSync(entry);
         return true;
       }).immediate();
@@ -222,7 +222,7 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
       return ctx.db.transaction(() => {
         const c = byId(id);
         if (!c) return null;
-        revokeClientTokensSync(ctx, c.clientIdentifier);
+        revokeGrantsSync(ctx, { clientIdentifier: c.clientIdentifier });
         ctx.sql('DELETE FROM clients WHERE id = ?').run(id);
         if (entry) audit.appendSync(entry);
         return c;

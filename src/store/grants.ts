@@ -1,5 +1,6 @@
 import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
+import { revokeGrantsSync } from './revoke-grants.js';
 import { toSession } from './sessions.js';
 import type { AuditEntry, SessionRow } from './types.js';
 
@@ -20,23 +21,18 @@ export function createGrantStore(ctx: StoreContext, audit: AuditStore) {
     /** Revokes the user's sessions and refresh tokens for one client (`/logout`). Returns sessions revoked. */
     async revokeForClient(userId: string, clientIdentifier: string, entry?: AuditEntry): Promise<number> {
       return ctx.db.transaction(() => {
-        const { changes } = ctx.sql(`UPDATE sessions SET is_revoked = 1
-          WHERE user_id = ? AND client_identifier = ? AND mad_use = 'auth' AND is_revoked = 0`).run(userId, clientIdentifier);
-        ctx.sql('UPDATE refresh_tokens SET is_revoked = 1 WHERE user_id = ? AND client_identifier = ? AND is_revoked = 0')
-          .run(userId, clientIdentifier);
+        const revoked = revokeGrantsSync(ctx, { userId, clientIdentifier });
         if (entry) audit.appendSync(entry);
-        return changes;
+        return revoked;
       }).immediate();
     },
 
     /** Revokes every auth-plane session and refresh token of the user (`/logout-all`). */
     async revokeAll(userId: string, entry?: AuditEntry): Promise<number> {
       return ctx.db.transaction(() => {
-        const { changes } = ctx.sql(`UPDATE sessions SET is_revoked = 1 WHERE user_id = ? AND mad_use = 'auth' AND is_revoked = 0`)
-          .run(userId);
-        ctx.sql('UPDATE refresh_tokens SET is_revoked = 1 WHERE user_id = ? AND is_revoked = 0').run(userId);
+        const revoked = revokeGrantsSync(ctx, { userId });
         if (entry) audit.appendSync(entry);
-        return changes;
+        return revoked;
       }).immediate();
     },
   };

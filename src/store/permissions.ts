@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
 import { translateSqliteError, type AuditEntry } from './types.js';
+import { deleteAudited } from './catalogue.js';
 import type { NameRef } from './roles.js';
 
 /** Permissions (unique names) and the effective user → role → permission relation. */
@@ -49,11 +50,7 @@ export function createPermissionStore(ctx: StoreContext, audit: AuditStore) {
     },
 
     async delete(id: string, entry?: AuditEntry): Promise<boolean> {
-      return ctx.db.transaction(() => {
-        const { changes } = ctx.sql('DELETE FROM permissions WHERE id = ?').run(id);
-        if (changes > 0 && entry) audit.appendSync(entry);
-        return changes > 0;
-      }).immediate();
+      return deleteAudited(ctx, audit, 'DELETE FROM permissions WHERE id = ?', [id], entry);
     },
 
     /** Effective permissions through the user's active roles, distinct, by name. */

@@ -1,5 +1,6 @@
 import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
+import { revokeGrantsSync } from './revoke-grants.js';
 import { bool, translateSqliteError, type AuditEntry, type UserRow } from './types.js';
 
 interface UserDbRow {
@@ -42,10 +43,9 @@ export interface UserChanges {
 export type ActiveChange = 'changed' | 'unchanged' | 'missing';
 
 export function createUserStore(ctx: StoreContext, audit: AuditStore) {
-  /** Revokes every session and refresh token of a user: part of deactivation and lockout. */
+  /** Deactivation and lockout end every session (admin-plane ones too) and refresh token of the user. */
   const revokeAllSync = (userId: string): void => {
-    ctx.sql('UPDATE sessions SET is_revoked = 1 WHERE user_id = ? AND is_revoked = 0').run(userId);
-    ctx.sql('UPDATE refresh_tokens SET is_revoked = 1 WHERE user_id = ? AND is_revoked = 0').run(userId);
+    revokeGrantsSync(ctx, { userId }, { allPlanes: true });
   };
 
   const byId = (id: string): UserRow | null => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AdminClient } from '../../bindings/typescript/index.js';
 import { adminClient, unique } from '../helpers/admin.js';
+import { arrangeLogin } from '../helpers/admin-b.js';
 import { launchChromium } from '../helpers/browser.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -124,6 +125,31 @@ describe('dashboard in headless Chromium', () => {
     expect(other.url()).toContain('/dashboard/login');
     await page.close();
     await other.close();
+  });
+
+  it('lists sessions and refresh tokens, revokes one of each and purges through the pages', async () => {
+    const a = await arrangeLogin(server, { clientIdentifier: 'dash-app' });
+    const b = await arrangeLogin(server, { clientIdentifier: 'dash-app' });
+    const page = await signIn();
+    await expect.poll(() => page.url()).toBe(`${server.adminUrl}/dashboard`);
+    await page.goto(`${server.adminUrl}/dashboard/sessions`);
+    expect(await page.locator('h1').textContent()).toBe('Sessions');
+    await page.locator(`form[action="/dashboard/sessions/${a.jti}/revoke"] button`).click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toBe('Session revoked.');
+    expect((await api.getSession(a.jti)).is_revoked).toBe(true);
+    expect(await page.locator(`form[action="/dashboard/sessions/${a.jti}/revoke"]`).count()).toBe(0);
+
+    await page.goto(`${server.adminUrl}/dashboard/refresh-tokens`);
+    expect(await page.locator('h1').textContent()).toBe('Refresh tokens');
+    await page.locator(`form[action="/dashboard/refresh-tokens/${b.refreshId}/revoke"] button`).click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toBe('Refresh token family revoked.');
+    expect((await api.getRefreshToken(b.refreshId)).is_revoked).toBe(true);
+    await page.getByLabel('Older than (days)').fill('0');
+    await page.getByLabel('revoked', { exact: true }).check();
+    await page.getByRole('button', { name: 'Purge', exact: true }).click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toMatch(/^Purged [1-9]\d* refresh token\(s\)\.$/);
+    await expect(api.getRefreshToken(b.refreshId)).rejects.toMatchObject({ status: 404 });
+    await page.close();
   });
 
   it('signing out revokes the admin session on the server', async () => {

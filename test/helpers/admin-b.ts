@@ -1,7 +1,7 @@
 import { MadApiError } from '../../bindings/typescript/models.js';
 import type { TestServer } from './server.js';
 
-export { adminClient } from './admin.js';
+export { adminClient, startAdminServer } from './admin.js';
 
 /** The MadApiError a call fails with (fails the test if it succeeds). */
 export async function failure(p: Promise<unknown>): Promise<MadApiError> {

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+
 /** Tiny fetch wrappers for tests: they keep the status, headers and parsed body together. */
 export interface HttpResult {
   status: number;
@@ -34,3 +36,24 @@ export const bearer = (token: string, init: RequestInit = {}): RequestInit => ({
   ...init,
   headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}` },
 });
+
+/**
+ * The rule every JSON route follows (docs/admin-api.md "Request bodies"): a form body is 415, malformed
+ * JSON and a JSON array are 400, no body is 400 `Invalid payload`; each answer in the message envelope.
+ */
+export async function expectJsonBodyRule(url: string, token: string, method = 'POST'): Promise<void> {
+  const send = (contentType: string | undefined, body: string | undefined) =>
+    http(url, bearer(token, { method, ...(contentType ? { headers: { 'Content-Type': contentType } } : {}), ...(body !== undefined ? { body } : {}) }));
+  const answers = [
+    await send('application/x-www-form-urlencoded', 'name=x'),
+    await send('application/json', '{"name":'),
+    await send('application/json', '[{"name":"x"}]'),
+    await send(undefined, undefined),
+  ].map((r) => [r.status, r.json]);
+  expect(answers).toEqual([
+    [415, { success: false, message: 'Unsupported content type; expected application/json' }],
+    [400, { success: false, message: 'Malformed JSON body' }],
+    [400, { success: false, message: 'Request body must be an object' }],
+    [400, { success: false, message: 'Invalid payload' }],
+  ]);
+}

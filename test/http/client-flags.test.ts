@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, failure } from '../helpers/admin-b.js';
+import { failure, startAdminServer } from '../helpers/admin-b.js';
 import { bearer, http, jsonBody } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let admin: AdminClient;
 let clientId: string;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-  clientId = (await admin.createClient({ client_id: 'flag-app' })).id;
-});
-afterAll(async () => {
-  await server?.close();
-});
+beforeAll(async () => ({ server, admin, clientId } = await startAdminServer({ client: 'flag-app' })));
+afterAll(async () => server?.close());
 
 describe('client feature flags', () => {
   it('sets and reads a flag by internal id or identifier (form body); GET keeps message True/False and adds enabled', async () => {

@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../bindings/typescript/index.js';
 import { sha256Digest } from '../../src/crypto/secrets.js';
-import { adminClient, failure, SEEDED_SCOPES } from '../helpers/admin-b.js';
-import { bearer, form, http, jsonBody } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { failure, SEEDED_SCOPES, startAdminServer } from '../helpers/admin-b.js';
+import { bearer, expectJsonBodyRule, form, http, jsonBody } from '../helpers/http.js';
+import type { TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let admin: AdminClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-});
-afterAll(async () => {
-  await server?.close();
-});
+beforeAll(async () => ({ server, admin } = await startAdminServer()));
+afterAll(async () => server?.close());
 
 /** A user, a session and a refresh token issued to `clientIdentifier`, arranged in the database. */
 async function issueTokensFor(clientIdentifier: string) {
@@ -76,6 +70,8 @@ describe('clients', () => {
     expect(notObject.status).toBe(400);
     const ill = await http(url, bearer(token, jsonBody({ client_id: 42 })));
     expect(ill.status).toBe(400);
+    await expectJsonBodyRule(url, token);
+    await expectJsonBodyRule(`${server.adminUrl}/clients/secret`, token);
     expect((await http(url)).status).toBe(401);
     const anon = new AdminClient(server.adminUrl);
     expect((await failure(anon.listClients())).status).toBe(401);

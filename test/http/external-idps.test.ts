@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, failure } from '../helpers/admin-b.js';
+import { failure, startAdminServer } from '../helpers/admin-b.js';
 import { bearer, form, http, jsonBody } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let admin: AdminClient;
 let clientId: string;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-  clientId = (await admin.createClient({ client_id: 'idp-app' })).id;
-});
-afterAll(async () => {
-  await server?.close();
-});
+beforeAll(async () => ({ server, admin, clientId } = await startAdminServer({ client: 'idp-app' })));
+afterAll(async () => server?.close());
 
 describe('external IdPs', () => {
   it('creates (201), lists, updates partially and deletes; provider_key is lower-cased; scopes default', async () => {

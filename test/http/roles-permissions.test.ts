@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, expectApiError, unique } from '../helpers/admin.js';
-import { bearer, http } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectApiError, startAdminServer, unique } from '../helpers/admin.js';
+import { bearer, expectJsonBodyRule, form, http } from '../helpers/http.js';
+import type { TestServer } from '../helpers/server.js';
 
 const MAD_ADMIN = '3855db1d-465e-412b-b1f4-b5cd78b4ae9f';
 let server: TestServer;
 let admin: AdminClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-});
+beforeAll(async () => ({ server, admin } = await startAdminServer()));
 afterAll(async () => server?.close());
 
 const newUser = async () => {
@@ -64,7 +61,10 @@ describe('roles', () => {
     await expectApiError(admin.replaceUserRoles(u.id, [{ id: 'no-such-role', name: 'x' }]), 404);
     const bad = await http(`${server.adminUrl}/users/${u.id}/roles`, bearer(admin.token!, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{"id":1}' }));
     expect(bad.status).toBe(400);
+    const asForm = await http(`${server.adminUrl}/users/${u.id}/roles`, bearer(admin.token!, { ...form({ id: r.id }), method: 'PUT' }));
+    expect([asForm.status, asForm.json.success]).toEqual([415, false]);
     await expectApiError(admin.transport.request({ method: 'GET', path: `/users/${u.id}/roles`, query: { all: 'maybe' } }), 400);
+    await expectJsonBodyRule(`${server.adminUrl}/roles/assign`, admin.token!);
   });
 
   it('keeps MadAdmin on the last active administrator', async () => {

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthClient, type AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, expectApiError, unique } from '../helpers/admin.js';
+import { expectApiError, startAdminServer, unique } from '../helpers/admin.js';
 import { arrange } from '../helpers/arrange.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectJsonBodyRule } from '../helpers/http.js';
+import type { TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let admin: AdminClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-});
+beforeAll(async () => ({ server, admin } = await startAdminServer()));
 afterAll(async () => server?.close());
 
 /** Signs a user with the given admin:* scopes in through the password grant and returns its client. */
@@ -45,5 +43,10 @@ describe('scoped user administration on the auth plane (scope names in the token
     await expectApiError(reader.provisionUser({ username: unique('x'), email: 'x@example.com', password: 'user-password-1' }), 403, 'Permission denied');
     await expectApiError(new AuthClient(server.authUrl).listUsers(), 401);
     await expectApiError(reader.resetUserPassword('x', ''), 403);
+  });
+
+  it('its JSON routes follow the admin API\'s body rule (form 415, malformed JSON or an array 400, no body 400)', async () => {
+    const ops = await operator(['admin:provision_users']);
+    await expectJsonBodyRule(`${server.authUrl}/user`, ops.token as string);
   });
 });

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, expectApiError, unique } from '../helpers/admin.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectApiError, startAdminServer, unique } from '../helpers/admin.js';
+import type { TestServer } from '../helpers/server.js';
 
 const READ_USER = '1f4610fe-0cb2-4119-bd69-9b6033326998';
 let server: TestServer;
 let admin: AdminClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-});
+beforeAll(async () => ({ server, admin } = await startAdminServer()));
 afterAll(async () => server?.close());
 
 describe('scopes', () => {

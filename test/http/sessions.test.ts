@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, arrangeLogin, failure } from '../helpers/admin-b.js';
+import { adminClient, arrangeLogin, failure, startAdminServer } from '../helpers/admin-b.js';
 import { bearer, form, http } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let admin: AdminClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-});
-afterAll(async () => {
-  await server?.close();
-});
+beforeAll(async () => ({ server, admin } = await startAdminServer()));
+afterAll(async () => server?.close());
 
 describe('sessions', () => {
   it('lists every session newest first with X-Total-Count, paging, username and client_id filled', async () => {

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, expectApiError, unique } from '../helpers/admin.js';
-import { http, jsonBody, bearer } from '../helpers/http.js';
-import { ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
+import { expectApiError, startAdminServer, unique } from '../helpers/admin.js';
+import { http, jsonBody, bearer, expectJsonBodyRule } from '../helpers/http.js';
+import { ADMIN_USERNAME, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let admin: AdminClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await adminClient(server);
-});
+beforeAll(async () => ({ server, admin } = await startAdminServer()));
 afterAll(async () => server?.close());
 
 const newUser = (name = unique('user')) => admin.createUser({ username: name, email: `${name}@example.com`, password: 'user-password-1' });
@@ -39,6 +36,13 @@ describe('users (admin API)', () => {
     const typed = await http(`${server.adminUrl}/users`, bearer(admin.token!, jsonBody({ username: 5, email: 'a@b.co', password: 'user-password-1' })));
     expect(typed.status).toBe(400);
     expect(typed.json.message).toMatch(/username/);
+  });
+
+  it('JSON routes follow the one body rule: form 415, malformed JSON or an array 400, no body 400', async () => {
+    const u = await newUser();
+    await expectJsonBodyRule(`${server.adminUrl}/users`, admin.token!);
+    await expectJsonBodyRule(`${server.adminUrl}/users/${u.id}`, admin.token!, 'PUT');
+    await expectJsonBodyRule(`${server.adminUrl}/users/${u.id}/set-lockout`, admin.token!);
   });
 
   it('pages with limit/offset, counts with X-Total-Count, and lists inactive users on request', async () => {

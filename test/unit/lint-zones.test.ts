@@ -25,4 +25,12 @@ describe('import zones', () => {
     expect(await importErrors('mad-cli/x.ts', "import { start } from '../src/main.js';\nexport default start;\n")).toHaveLength(1);
     expect(await importErrors('dashboard/x.ts', "import { start } from '../src/main.js';\nexport default start;\n")).toHaveLength(1);
   });
+
+  it('let the server and the dashboard share common/, which imports nothing from the repository', async () => {
+    expect(await importErrors('dashboard/routes/x.ts', "import { html } from '../../common/html.js';\nexport default html;\n")).toHaveLength(0);
+    expect(await importErrors('src/planes/auth/views/x.ts', "import { html } from '../../../../common/html.js';\nexport default html;\n")).toHaveLength(0);
+    expect(await importErrors('common/x.ts', "import { start } from '../src/main.js';\nexport default start;\n")).toHaveLength(1);
+    expect(await importErrors('common/x.ts', "import { layout } from '../dashboard/views/layout.js';\nexport default layout;\n")).toHaveLength(1);
+    expect(await importErrors('common/x.ts', "import { html } from './html.js';\nexport default html;\n")).toHaveLength(0);
+  });
 });

@@ -1,16 +1,46 @@
 import type { Context } from 'koa';
 import type { ParsedBody } from './body.js';
-import { badRequest } from './errors.js';
+import { badRequest, HttpError } from './errors.js';
 
 /** The parsed body (see body.ts). */
 export const bodyOf = (ctx: Context): ParsedBody => ctx.state.body as ParsedBody;
 
-/** Body fields as an object of values (form fields are strings; JSON values keep their type). */
-export function fieldsOf(ctx: Context): Record<string, unknown> {
-  const { value } = bodyOf(ctx);
-  if (value === undefined) return {};
+function objectOf(value: unknown): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest('Request body must be an object');
   return value as Record<string, unknown>;
+}
+
+/**
+ * Form-or-JSON routes (the auth plane's form routes, `/introspect`, `/revoke`, client flags): the
+ * body's fields (form fields are strings; JSON values keep their type); no body reads as `{}`.
+ */
+export function fieldsOf(ctx: Context): Record<string, unknown> {
+  const { value } = bodyOf(ctx);
+  return value === undefined ? {} : objectOf(value);
+}
+
+/**
+ * The rule for JSON routes (docs/admin-api.md "Request bodies"), with `jsonFields` below: a form
+ * body is 415, as the original answered a non-JSON body on a JSON-bound route (other content types
+ * are 415 in body.ts, malformed JSON is 400 there). Returns the JSON value, of any type
+ * (`undefined` without a body), for the routes whose body is a bare string or array.
+ */
+export function jsonValue(ctx: Context): unknown {
+  const body = bodyOf(ctx);
+  if (body.kind === 'form') throw new HttpError(415, 'Unsupported content type; expected application/json');
+  return body.value;
+}
+
+/**
+ * A JSON object body (see jsonValue). No body is 400 `Invalid payload` (the original's message for
+ * a null body) unless the route documents its body as optional; an array, string, number or `null`
+ * is 400 `Request body must be an object`.
+ */
+export function jsonFields(ctx: Context, options: { optional?: boolean } = {}): Record<string, unknown> {
+  const value = jsonValue(ctx);
+  if (value !== undefined) return objectOf(value);
+  if (options.optional) return {};
+  throw badRequest('Invalid payload');
 }
 
 /** A string field, trimmed; '' when absent. Non-string values are a 400 naming the field. */
@@ -54,13 +84,6 @@ export function stringArray(fields: Record<string, unknown>, name: string, max =
     throw badRequest(`Field '${name}' must be an array of ids`);
   }
   return v as string[];
-}
-
-/** JSON request bodies only (the admin API's resources), with the original's 415 for other types. */
-export function jsonFields(ctx: Context): Record<string, unknown> {
-  const body = bodyOf(ctx);
-  if (body.kind === 'none') return {};
-  return fieldsOf(ctx);
 }
 
 /** Integer query parameter within bounds (defaults when absent). */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore, migrate, openDatabase, type Db, type Store } from '../../../src/store/index.js';
+import { ConsumedError } from '../../../src/store/types.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 let cleanup: () => void;
@@ -59,5 +60,31 @@ describe('grant store', () => {
     expect(await store.sessions.isActive('b1', userId, 'auth')).toBe(false);
     expect((await store.refreshTokens.redeem('digest-b1', 'cli')).kind).toBe('invalid');
     expect(await store.sessions.isActive('adm', userId, 'admin')).toBe(true);
+  });
+
+  it('every revoke-all path also ends a refresh in flight: the successor of a token redeemed just before is refused', async () => {
+    const successor = (jti: string, client: string) => {
+      const now = new Date();
+      return store.refreshTokens.issueWithSession(
+        { id: `${jti}-next`, userId, clientIdentifier: client, issuedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 60_000).toISOString(),
+          madUse: 'auth', loginMethod: 'pwd', familyId: `fam-${jti}` },
+        { id: `rt-${jti}-next`, tokenSha256: `digest-${jti}-next`, familyId: `fam-${jti}`, parentId: `rt-${jti}`,
+          expiresAt: new Date(now.getTime() + 600_000).toISOString() },
+      );
+    };
+    const revokes: [string, string, () => Promise<unknown>][] = [
+      ['r1', 'web', () => store.grants.revokeForClient(userId, 'web')],
+      ['r2', 'cli', () => store.grants.revokeAll(userId)],
+      ['r3', 'app', () => store.users.setActive(userId, false)],
+    ];
+    for (const [jti, client, revoke] of revokes) {
+      await grant(jti, client);
+      expect((await store.refreshTokens.redeem(`digest-${jti}`, client)).kind).toBe('redeemed');
+      await revoke();
+      await expect(successor(jti, client)).rejects.toBeInstanceOf(ConsumedError);
+    }
+    await store.users.setActive(userId, true);
+    await grant('r4', 'web');
+    expect((await store.refreshTokens.redeem('digest-r4', 'web')).kind).toBe('redeemed');
   });
 });

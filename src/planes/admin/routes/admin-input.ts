@@ -1,21 +1,7 @@
 import type { Context } from 'koa';
-import { badRequest, HttpError } from '../../shared/errors.js';
-import { bodyOf, fieldsOf } from '../../shared/input.js';
+import { badRequest } from '../../shared/errors.js';
 
-/** A JSON body (object). Form bodies on JSON routes are 415, like the original; none is 400. */
-export function jsonFields(ctx: Context): Record<string, unknown> {
-  const body = bodyOf(ctx);
-  if (body.kind === 'form') throw new HttpError(415, 'Unsupported content type; expected application/json');
-  if (body.kind === 'none' || body.value === undefined) throw badRequest('Invalid payload');
-  return fieldsOf(ctx);
-}
-
-/** The raw JSON value (bare strings are allowed on some routes). */
-export function jsonValue(ctx: Context): unknown {
-  const body = bodyOf(ctx);
-  if (body.kind === 'form') throw new HttpError(415, 'Unsupported content type; expected application/json');
-  return body.value;
-}
+// JSON bodies: jsonFields/jsonValue in ../../shared/input.ts (one rule for every JSON route).
 
 /** An optional non-negative integer query parameter, capped at `max`. */
 export function intQuery(ctx: Context, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {

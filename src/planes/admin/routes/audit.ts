@@ -2,7 +2,8 @@ import type Router from '@koa/router';
 import type { AuditAdminService } from '../../../services/audit-admin.js';
 import { AUDIT_LIMIT_MAX } from '../../../services/audit-admin.js';
 import { requestContext } from '../request-context.js';
-import { intQuery, jsonFields, message, sendPage, stringQuery } from './admin-input.js';
+import { jsonFields } from '../../shared/input.js';
+import { intQuery, message, sendPage, stringQuery } from './admin-input.js';
 import { badRequest } from '../../shared/errors.js';
 
 /** Audit log (reference 79–81) and the new chain check. */

@@ -2,13 +2,13 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ClientFlagService } from '../../../services/client-flags.js';
 import { badRequest } from '../../shared/errors.js';
-import { bodyOf, fieldsOf } from '../../shared/input.js';
+import { fieldsOf } from '../../shared/input.js';
 import { requestContext } from '../request-context.js';
 import { message, optionalString } from './admin-input.js';
 
 /** Form or JSON body; `client_id` from the body or the query (contract.md). */
 function flagInput(ctx: Context): { fields: Record<string, unknown>; clientId: string } {
-  const fields = bodyOf(ctx).kind === 'none' ? {} : fieldsOf(ctx);
+  const fields = fieldsOf(ctx);
   const q = ctx.query.client_id;
   const clientId = optionalString(fields, 'client_id', 200) || (typeof q === 'string' ? q.trim() : '');
   return { fields, clientId };

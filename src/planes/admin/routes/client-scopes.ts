@@ -2,7 +2,8 @@ import type Router from '@koa/router';
 import type { ClientService } from '../../../services/clients.js';
 import { badRequest } from '../../shared/errors.js';
 import { requestContext } from '../request-context.js';
-import { jsonFields, message } from './admin-input.js';
+import { jsonFields } from '../../shared/input.js';
+import { message } from './admin-input.js';
 
 /** Scopes assigned to a client (reference 73–75); `{id}` is the internal id or the identifier. */
 export function clientScopeRoutes(router: Router, clients: ClientService): void {

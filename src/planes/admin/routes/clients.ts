@@ -2,7 +2,8 @@ import type Router from '@koa/router';
 import type { ClientService } from '../../../services/clients.js';
 import { badRequest } from '../../shared/errors.js';
 import { requestContext } from '../request-context.js';
-import { intQuery, jsonFields, message, optionalString, sendPage } from './admin-input.js';
+import { jsonFields } from '../../shared/input.js';
+import { intQuery, message, optionalString, sendPage } from './admin-input.js';
 
 /** Clients (reference routes 55, 56, 61–65). Every `{id}` is the internal id or the identifier. */
 export function clientRoutes(router: Router, clients: ClientService): void {

@@ -2,7 +2,8 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ExternalIdpService } from '../../../services/external-idps.js';
 import { requestContext } from '../request-context.js';
-import { jsonFields, message, optionalString } from './admin-input.js';
+import { jsonFields } from '../../shared/input.js';
+import { message, optionalString } from './admin-input.js';
 
 function idpInput(ctx: Context) {
   const f = jsonFields(ctx);

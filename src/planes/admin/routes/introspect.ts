@@ -3,18 +3,11 @@ import type { Context } from 'koa';
 import type { KeyManager } from '../../../crypto/keyring.js';
 import type { TokenIntrospection, TokenTypeHint } from '../../../services/token-introspection.js';
 import { badRequest } from '../../shared/errors.js';
-import { bodyOf } from '../../shared/input.js';
+import { fieldsOf } from '../../shared/input.js';
 import { noStore } from '../../shared/security-headers.js';
 import { requestContext } from '../request-context.js';
 
-/** Form or JSON (contract.md: the original `mad` sends form, the original server wanted JSON). */
-function fieldsOf(ctx: Context): Record<string, unknown> {
-  const body = bodyOf(ctx);
-  if (body.kind === 'none') return {};
-  if (body.value === null || typeof body.value !== 'object' || Array.isArray(body.value)) throw badRequest('Request body must be an object');
-  return body.value as Record<string, unknown>;
-}
-
+// Bodies: form or JSON, through fieldsOf (contract.md: the original `mad` sends form, the original server wanted JSON).
 const tokenOf = (fields: Record<string, unknown>): string =>
   typeof fields.token === 'string' && fields.token.length <= 16384 ? fields.token.trim() : '';
 const hintOf = (v: unknown): TokenTypeHint => (v === 'access_token' || v === 'refresh_token' ? v : '');

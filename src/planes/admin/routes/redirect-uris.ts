@@ -3,7 +3,8 @@ import type { Context } from 'koa';
 import type { RedirectUriService } from '../../../services/redirect-uris.js';
 import { badRequest } from '../../shared/errors.js';
 import { requestContext } from '../request-context.js';
-import { jsonValue, message } from './admin-input.js';
+import { jsonValue } from '../../shared/input.js';
+import { message } from './admin-input.js';
 
 /** The body may be a bare JSON string (original) or `{"uri":…}` / `{"redirect_uri":…}` (contract.md). */
 function uriOf(value: unknown): string {

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { PermissionService } from '../../../services/permissions.js';
 import type { RoleService } from '../../../services/roles.js';
 import { badRequest } from '../../shared/errors.js';
-import { bodyOf, jsonFields, optionalBool, optionalString, stringField } from '../../shared/input.js';
+import { jsonFields, jsonValue, optionalBool, optionalString, stringField } from '../../shared/input.js';
 import { requestContext } from '../request-context.js';
 import { message, sendList } from './admin-input.js';
 
@@ -64,8 +64,7 @@ export function roleRoutes(router: Router, roles: RoleService): void {
   });
   // The body is a bare JSON array of RoleDto ({id, name}), as the original's.
   router.put('/users/:userId/roles', async (ctx) => {
-    const body = bodyOf(ctx);
-    const value = body.kind === 'json' ? body.value : undefined;
+    const value = jsonValue(ctx);
     if (!Array.isArray(value) || value.length > 1000 || value.some((r) => !r || typeof (r as { id?: unknown }).id !== 'string')) {
       throw badRequest('Body must be a JSON array of roles: [{"id":"…","name":"…"}]');
     }

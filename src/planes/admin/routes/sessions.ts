@@ -2,13 +2,13 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { PurgeRequest, SessionAdminService } from '../../../services/sessions-admin.js';
 import { badRequest } from '../../shared/errors.js';
-import { bodyOf } from '../../shared/input.js';
+import { jsonFields } from '../../shared/input.js';
 import { requestContext } from '../request-context.js';
-import { boolField, intQuery, jsonFields, message, sendPage, stringQuery } from './admin-input.js';
+import { boolField, intQuery, message, sendPage, stringQuery } from './admin-input.js';
 
-/** PurgeTokensRequest with the reference defaults (86400 s, expired yes, revoked no). */
+/** PurgeTokensRequest with the reference defaults (86400 s, expired yes, revoked no); the body is optional. */
 export function purgeRequest(ctx: Context): PurgeRequest {
-  const f = bodyOf(ctx).kind === 'none' ? {} : jsonFields(ctx);
+  const f = jsonFields(ctx, { optional: true });
   const s = f.older_than_seconds ?? 86400;
   if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 100 * 365 * 86400) {
     throw badRequest("Field 'older_than_seconds' must be an integer from 0 to 3153600000 (100 years)");

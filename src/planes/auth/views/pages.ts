@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { html, SafeHtml } from './html.js';
+import { html, Html } from '../../../../common/html.js';
 
 /** The pages' only style sheet, inline and allowed by its hash (CSP Level 2 §4.2): no inline script anywhere. */
 const STYLE = `body{font-family:system-ui,sans-serif;background:#f4f5f7;color:#1d2330;margin:0}
@@ -21,10 +21,10 @@ export function pageCsp(redirectOrigin?: string): string {
 /** The same text for every failure, so the page reveals nothing about which check failed. */
 export const GENERIC_ERROR = 'Sign-in failed. Check your details and try again.';
 
-function layout(title: string, body: SafeHtml): string {
+function layout(title: string, body: Html): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${title}</title><style>${new SafeHtml(STYLE)}</style></head>
+<meta name="referrer" content="no-referrer"><title>${title}</title><style>${new Html(STYLE)}</style></head>
 <body><main>${body}</main></body></html>`.value;
 }
 
@@ -36,7 +36,7 @@ export interface LoginPageInput {
   username?: string;
 }
 
-const errorBox = (show: boolean): SafeHtml | '' =>
+const errorBox = (show: boolean): Html | '' =>
   show ? html`<p class="error" role="alert">${GENERIC_ERROR}</p>` : '';
 
 export function loginPage(p: LoginPageInput): string {
