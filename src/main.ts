@@ -72,7 +72,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const servers: Server[] = [];
   try {
     migrate(db);
-    const store = createStore(db);
+    const store = createStore(db, undefined, { audit: { enabled: config.enableAuditLogging } });
+    if (!config.enableAuditLogging) log.warn('audit logging is off (--enable-audit-logging=false): no audit records are written');
     const now = () => new Date();
     const hasher = createPasswordHasher({
       timeCost: config.argon2idTime, memoryCost: config.argon2idMemory, parallelism: config.argon2idParallelism,

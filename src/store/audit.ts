@@ -38,7 +38,12 @@ export interface ChainVerification {
   brokenAt: number | null;
 }
 
-export function createAuditStore(ctx: StoreContext) {
+export interface AuditOptions {
+  /** `enable-audit-logging`: false writes no records at all (the operator's explicit choice). */
+  enabled: boolean;
+}
+
+export function createAuditStore(ctx: StoreContext, options: AuditOptions = { enabled: true }) {
   const lastHash = (): string =>
     (ctx.sql('SELECT hash FROM audit_logs ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined)?.hash
     ?? anchor();
@@ -51,6 +56,7 @@ export function createAuditStore(ctx: StoreContext) {
    * mutation, so the change and its audit row commit together or not at all.
    */
   function appendSync(entry: AuditEntry): string {
+    if (!options.enabled) return '';
     const row = {
       id: newTimeOrderedId(),
       actor_id: entry.actorId ?? 'anonymous',
@@ -74,6 +80,7 @@ export function createAuditStore(ctx: StoreContext) {
 
     /** Appends one record on its own (no mutation to go with it), in the next group commit. */
     async append(entry: AuditEntry): Promise<string> {
+      if (!options.enabled) return '';
       return ctx.group.write(() => appendSync(entry));
     },
 

@@ -1,4 +1,4 @@
-import { createAuditStore } from './audit.js';
+import { createAuditStore, type AuditOptions } from './audit.js';
 import { createAuthCodeStore } from './auth-codes.js';
 import { createAuthSessionStore } from './auth-sessions.js';
 import { createClientStore } from './clients.js';
@@ -28,9 +28,9 @@ export const MAD_ADMIN_ROLE_ID = '3855db1d-465e-412b-b1f4-b5cd78b4ae9f';
  * The data-access layer: the only code that knows SQL. Each method runs in one transaction and
  * returns plain objects; the interface is async so another backend can be added later.
  */
-export function createStore(db: Db, now?: () => Date) {
+export function createStore(db: Db, now?: () => Date, options: { audit?: AuditOptions } = {}) {
   const ctx = createStoreContext(db, now);
-  const audit = createAuditStore(ctx);
+  const audit = createAuditStore(ctx, options.audit);
   const sessions = createSessionStore(ctx, audit);
   return {
     audit,

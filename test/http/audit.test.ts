@@ -68,3 +68,21 @@ describe('audit log', () => {
     }
   });
 });
+
+describe('audit logging turned off (--no-enable-audit-logging)', () => {
+  it('writes no records for admin actions or tokens, and the (empty) chain verifies', async () => {
+    const quiet = await startTestServer(['--no-enable-audit-logging']);
+    try {
+      const a = await adminClient(quiet);
+      const created = await a.createClient({ client_id: 'unaudited' });
+      const basic = `Basic ${Buffer.from(`unaudited:${created.client_secret as string}`).toString('base64')}`;
+      const token = await http(`${quiet.authUrl}/token`, { ...form({ grant_type: 'client_credentials' }),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basic } });
+      expect(token.status).toBe(200);
+      expect((await a.listAuditLogs()).total).toBe(0);
+      expect(await a.verifyAuditLog()).toMatchObject({ ok: true, checked: 0 });
+    } finally {
+      await quiet.close();
+    }
+  });
+});
