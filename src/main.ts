@@ -113,8 +113,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const isTokenLive = createTokenLiveness({ store, checkRevocation: config.enableTokenRevocation });
     const clientAuth = createClientAuth({ store, hasher, now,
       cache: { enabled: config.enablePassCache, seconds: config.passCacheDuration } });
+    const onAuditFailure = (err: unknown) => log.error({ err }, 'an audit record could not be written');
     const authTokens = createAuthTokenService({
-      store, authenticate, signer: authKeys.signer, issuer, now,
+      store, authenticate, signer: authKeys.signer, issuer, now, onAuditFailure,
       policy: { accessSeconds: config.tokenExpiration, refreshSeconds: config.refreshTokenExpiration,
         refreshEnabled: config.enableTokenRefresh, reuseGraceSeconds: config.refreshReuseGraceSeconds,
         idTokenSeconds: config.idTokenExpiration,
@@ -129,7 +130,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const authorization = config.enablePkce ? createAuthorizationService({ store, tokens: authTokens, now,
       policy: { codeSeconds: config.pkceCodeLifetime, loginSeconds: config.authSessionLifetime } }) : undefined;
     // Built on the auth plane's public verifier only: the admin plane never gets the auth signer.
-    const introspection = createTokenIntrospection({ store, verifier: authKeys.verifier, isTokenLive, issuer, now });
+    const introspection = createTokenIntrospection({ store, verifier: authKeys.verifier, isTokenLive, issuer, now, onAuditFailure });
     const clients = createClientService({ store, hasher });
     const maintenance = createMaintenance({
       store, keys: [authKeys.manager, adminKeys.manager], now,

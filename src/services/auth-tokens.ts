@@ -6,6 +6,7 @@ import { ConsumedError, type Store } from '../store/index.js';
 import type { UserRow } from '../store/types.js';
 import type { FailurePolicy } from '../store/users.js';
 import type { TokenResponse } from './admin-tokens.js';
+import { recordAfterResponse, type AuditFailure } from './audit-trail.js';
 import type { Authenticate } from './authenticate.js';
 import type { AuthenticatedClient } from './client-auth.js';
 import { InvalidCredentials, InvalidInput } from './errors.js';
@@ -18,6 +19,8 @@ export interface AuthTokenDeps {
   signer: Signer<'auth'>;
   issuer: string;
   now: () => Date;
+  /** A client_credentials audit record could not be written after the answer (see audit-trail.ts). */
+  onAuditFailure: AuditFailure;
   policy: {
     accessSeconds: number;
     refreshSeconds: number;
@@ -275,8 +278,8 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
         client_id: client.clientIdentifier, gty: 'client_credentials', roles: [], mad: 'auth', token_use: 'access',
         ...(granted.length ? { scope: granted.join(' ') } : {}),
       }, { typ: 'at+jwt' });
-      await store.audit.append({ ...rc, actorId: client.clientIdentifier, action, target: client.clientIdentifier,
-        secondary: 'client_credentials' });
+      recordAfterResponse(store, { ...rc, actorId: client.clientIdentifier, action, target: client.clientIdentifier,
+        secondary: 'client_credentials' }, deps.onAuditFailure);
       return { access_token: accessToken, token_type: 'bearer', expires_in: exp - iat, jti, refresh_token: null,
         aud: client.audience, id_token: null };
     },

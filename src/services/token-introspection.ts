@@ -3,6 +3,7 @@ import type { Verifier } from '../crypto/keyring.js';
 import { sha256Digest } from '../crypto/secrets.js';
 import type { Store } from '../store/index.js';
 import type { RefreshTokenRow } from '../store/refresh-tokens.js';
+import { recordAfterResponse, type AuditFailure } from './audit-trail.js';
 import type { AuthenticatedClient } from './client-auth.js';
 import { Forbidden, InvalidInput } from './errors.js';
 import type { RequestContext } from './request-context.js';
@@ -21,6 +22,8 @@ export interface IntrospectionDeps {
   isTokenLive: TokenLiveness;
   issuer: string;
   now: () => Date;
+  /** An introspection audit record could not be written after the answer (see audit-trail.ts). */
+  onAuditFailure: AuditFailure;
 }
 
 type Found =
@@ -119,8 +122,9 @@ export function createTokenIntrospection(deps: IntrospectionDeps) {
     async introspect(caller: AuthenticatedClient, token: string, hint: TokenTypeHint, rc: RequestContext): Promise<Record<string, unknown>> {
       const f = await find(token, hint);
       const ok = f !== null && (f.kind === 'refresh' || (await deps.isTokenLive(f.claims))) && (await mayActOn(caller, f, INTROSPECT_SCOPE));
-      await store.audit.append({ ...rc, actorId: caller.clientIdentifier, action: ok ? 'token.introspect.success' : 'token.introspect.failure',
-        target: `client=${caller.clientIdentifier}`, outcome: ok ? 'success' : 'failure', ...(ok ? {} : { secondary: 'inactive_or_foreign' }) });
+      recordAfterResponse(store, { ...rc, actorId: caller.clientIdentifier, action: ok ? 'token.introspect.success' : 'token.introspect.failure',
+        target: `client=${caller.clientIdentifier}`, outcome: ok ? 'success' : 'failure', ...(ok ? {} : { secondary: 'inactive_or_foreign' }) },
+      deps.onAuditFailure);
       if (!ok || !f) return { ...INACTIVE };
       const out = await describe(f);
       for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
