@@ -58,24 +58,44 @@ export async function startPeer({ alg }) {
   return { child, url, tokenPath, basic, body, stop, output: () => out };
 }
 
-/** Runs our client_credentials scenario against the peer, once per alg; rows are marked `peer: true`. */
-export async function runPeerScenarios({ seconds, connections, dir, algs = ['ES256', 'RS256'] }) {
-  const rows = [];
-  for (const alg of algs) {
-    const peer = await startPeer({ alg });
-    try {
-      const script = luaScript({ method: 'POST', path: peer.tokenPath,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: peer.basic }, body: peer.body });
-      resetPeak(peer.child.pid);
-      const cpu0 = cpuSeconds(peer.child.pid);
-      const r = await runWrk({ url: peer.url, script, seconds, connections, dir, name: `peer-${alg}` });
-      const mem = memory(peer.child.pid);
-      const cpuUs = ((cpuSeconds(peer.child.pid) - cpu0) * 1e6) / r.total;
-      rows.push({ scenario: 'client_credentials', alg, peer: true, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.total, peakMb: mem.peakMb, cpuUs });
-      console.log(`client_credentials (${alg}) — oidc-provider: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}, peak RSS ${mem.peakMb.toFixed(0)} MB, server CPU ${cpuUs.toFixed(0)} µs/req`);
-    } finally {
-      await peer.stop();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Our server and the peer, both already running with the same key type, driven in turns with the
+ * same client_credentials request: a warm-up each, then `rounds` alternating runs. Host noise on a
+ * shared machine moves whole minutes up or down, so taking turns and the median keep the ratio fair.
+ * Returns one row for each side (the run with the median req/s), marked `pair: alg`.
+ */
+export async function comparePeer({ alg, ours, seconds, connections, dir, rounds = 3 }) {
+  const peer = await startPeer({ alg });
+  try {
+    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const sides = [
+      { who: 'ours', pid: ours.pid, url: ours.url,
+        script: luaScript({ method: 'POST', path: '/token', headers: { ...form, Authorization: ours.basic }, body: ours.body }) },
+      { who: 'peer', pid: peer.child.pid, url: peer.url,
+        script: luaScript({ method: 'POST', path: peer.tokenPath, headers: { ...form, Authorization: peer.basic }, body: peer.body }) },
+    ];
+    for (const side of sides) await runWrk({ url: side.url, script: side.script, seconds: Math.min(2, seconds), connections, dir, name: `warm-${side.who}` });
+    const runs = { ours: [], peer: [] };
+    for (let round = 0; round < rounds; round++) {
+      for (const side of sides) {
+        resetPeak(side.pid);
+        const cpu0 = cpuSeconds(side.pid);
+        const r = await runWrk({ url: side.url, script: side.script, seconds, connections, dir, name: `cmp-${side.who}-${alg}` });
+        runs[side.who].push({ ...r, peakMb: memory(side.pid).peakMb, cpuUs: ((cpuSeconds(side.pid) - cpu0) * 1e6) / r.total });
+      }
     }
+    return sides.map(({ who }) => {
+      const mid = median(runs[who].map((r) => r.rps));
+      const r = runs[who].find((x) => x.rps === mid);
+      const row = { scenario: 'client_credentials', alg: `${alg}, in turns`, pair: alg, peer: who === 'peer', rps: r.rps, p50: r.p50, p99: r.p99,
+        errors: runs[who].reduce((n, x) => n + x.errors, 0), requests: r.total, peakMb: r.peakMb, cpuUs: r.cpuUs,
+        allRps: runs[who].map((x) => Math.round(x.rps)) };
+      console.log(`client_credentials (${alg}) ${who === 'peer' ? 'oidc-provider' : 'microauthd'} in turns: ${row.allRps.join(', ')} req/s (median ${r.rps.toFixed(0)}), errors ${row.errors}, server CPU ${r.cpuUs.toFixed(0)} µs/req`);
+      return row;
+    });
+  } finally {
+    await peer.stop();
   }
-  return rows;
 }

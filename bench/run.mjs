@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { luaScript, runWrk } from './wrk.mjs';
 import { cpuSeconds, memory, resetPeak, startServer } from './server.mjs';
 import { seed } from './seed.mjs';
-import { runPeerScenarios } from './peer.mjs';
+import { comparePeer } from './peer.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -61,7 +61,7 @@ try {
   ];
   for (const [i, cfg] of configs.entries()) {
     const first = i === 0;
-    const keyArgs = cfg.alg === 'ES256' ? ['--prefer-ec-token-signer', '--prefer-ec-admin-token-signer'] : [];
+    const keyArgs = keyArgsFor(cfg.alg);
     const dbFile = join(dir, `bench-${i}.db3`);
     const serverArgs = ['--db-file', dbFile, ...commonArgs, ...keyArgs, ...cfg.extra];
     const picked = scenariosFor(null).filter((x) => cfg.pick(x) && (!only || only.has(x.name)));
@@ -85,8 +85,19 @@ try {
     await server.stop();
     server = undefined;
   }
-  // The peer (bench/peer.mjs): the same client_credentials scenario against oidc-provider, per alg.
-  if (!only || only.has('peer')) results.push(...(await runPeerScenarios({ seconds, connections, dir, algs })));
+  // The peer (bench/peer.mjs): the same client_credentials request against oidc-provider, per alg,
+  // taking turns with a fresh server of ours.
+  if (!only || only.has('peer')) {
+    for (const alg of algs) {
+      const dbFile = join(dir, `peer-${alg}.db3`);
+      server = await startServer(['--db-file', dbFile, ...commonArgs, ...keyArgsFor(alg)]);
+      const s = await seed({ server, dbFile, dir, poolSize: 0, users: 0 });
+      results.push(...(await comparePeer({ alg, seconds, connections, dir,
+        ours: { pid: server.child.pid, url: s.authUrl, basic: s.basic, body: 'grant_type=client_credentials&scope=bench.read' } })));
+      await server.stop();
+      server = undefined;
+    }
+  }
 
 
   if (!opts['no-write'] && !opts.smoke) {
@@ -101,6 +112,10 @@ try {
 } finally {
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
+}
+
+function keyArgsFor(alg) {
+  return alg === 'ES256' ? ['--prefer-ec-token-signer', '--prefer-ec-admin-token-signer'] : [];
 }
 
 /** The argon2 bound, measured once per run with the server's parameters. */
@@ -152,16 +167,18 @@ function writeReport({ results: rows, bound: argon2, startup: st, seconds: secs,
   const machine = `${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
   const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '—');
-  const targetOf = (r) => (r.peer ? 'peer' : r.ofBound !== undefined ? `${fmt(r.ofBound * 100)} % of bound (target ≥ 90 %)` : r.target ? `≥ ${r.target}` : '—');
+  const targetOf = (r) => (r.peer ? 'peer' : r.pair ? 'at least the peer' : r.ofBound !== undefined ? `${fmt(r.ofBound * 100)} % of bound (target ≥ 90 %)` : r.target ? `≥ ${r.target}` : '—');
   const table = [
     '| scenario | alg | req/s | p50 ms | p99 ms | errors | peak RSS MB | server CPU µs/req | target |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows.map((r) => `| ${r.peer ? `${r.scenario} — oidc-provider` : r.scenario} | ${r.alg} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${
       fmt(r.peakMb)} | ${fmt(r.cpuUs)} | ${targetOf(r)} |`),
   ].join('\n');
-  const ratios = rows.filter((r) => r.peer).flatMap((p) => rows
-    .filter((r) => !r.peer && r.scenario === p.scenario && (r.alg === p.alg || r.alg.startsWith(`${p.alg},`)))
-    .map((ours) => `- ${p.scenario} ${ours.alg}: ours ${fmt(ours.rps)} req/s vs oidc-provider ${fmt(p.rps)} req/s = **${fmt(ours.rps / p.rps, 2)}×**.`));
+  const ratios = rows.filter((r) => r.peer).map((p) => {
+    const ours = rows.find((r) => !r.peer && r.pair === p.pair);
+    return ours ? `- ${p.scenario} ${p.pair}: ours ${fmt(ours.rps)} req/s (runs: ${ours.allRps.join(', ')}) vs oidc-provider ${fmt(p.rps)} req/s `
+      + `(runs: ${p.allRps.join(', ')}) = **${fmt(ours.rps / p.rps, 2)}×**; server CPU ${fmt(ours.cpuUs)} vs ${fmt(p.cpuUs)} µs/req.` : null;
+  }).filter(Boolean);
   const section = `<!-- bench:start -->
 ## Last run: ${date}
 
@@ -172,7 +189,7 @@ process's CPU time (all threads) per request.
 
 ${table}
 
-Ours / peer, same scenario, same run:
+Ours / peer: the same client_credentials request, a fresh server of each, taking turns (three runs each, median):
 ${ratios.join('\n') || '- (peer not run)'}
 
 - argon2 bound: ${fmt(argon2.verifiesPerSecond, 1)} argon2id verifies/s with all cores.
