@@ -26,7 +26,11 @@ export function boolField(fields: Record<string, unknown>, name: string, fallbac
   throw badRequest(`Field '${name}' must be a boolean`);
 }
 
-export function optionalString(fields: Record<string, unknown>, name: string, max = 4096): string | undefined {
+/**
+ * An optional string field, trimmed; null reads as absent. (shared/input.ts `optionalString` keeps
+ * null, for fields where null means "clear", and does not trim.)
+ */
+export function optionalTrimmed(fields: Record<string, unknown>, name: string, max = 4096): string | undefined {
   const v = fields[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw badRequest(`Field '${name}' must be a string`);

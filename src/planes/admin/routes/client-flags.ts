@@ -4,13 +4,13 @@ import type { ClientFlagService } from '../../../services/client-flags.js';
 import { badRequest } from '../../shared/errors.js';
 import { fieldsOf } from '../../shared/input.js';
 import { requestContext } from '../request-context.js';
-import { message, optionalString } from './admin-input.js';
+import { message, optionalTrimmed } from './admin-input.js';
 
 /** Form or JSON body; `client_id` from the body or the query (contract.md). */
 function flagInput(ctx: Context): { fields: Record<string, unknown>; clientId: string } {
   const fields = fieldsOf(ctx);
   const q = ctx.query.client_id;
-  const clientId = optionalString(fields, 'client_id', 200) || (typeof q === 'string' ? q.trim() : '');
+  const clientId = optionalTrimmed(fields, 'client_id', 200) || (typeof q === 'string' ? q.trim() : '');
   return { fields, clientId };
 }
 
@@ -33,7 +33,7 @@ export function clientFlagRoutes(router: Router, flags: ClientFlagService): void
   });
   router.post('/client/options/:flag/ext', async (ctx) => {
     const { fields, clientId } = flagInput(ctx);
-    await flags.setOptions(ctx.params.flag ?? '', clientId, optionalString(fields, 'options', 4096) ?? '', requestContext(ctx));
+    await flags.setOptions(ctx.params.flag ?? '', clientId, optionalTrimmed(fields, 'options', 4096) ?? '', requestContext(ctx));
     ctx.body = message(`Option for '${ctx.params.flag}' updated.`);
   });
   router.get('/client/options/:flag', async (ctx) => {

@@ -3,16 +3,16 @@ import type { ClientService } from '../../../services/clients.js';
 import { badRequest } from '../../shared/errors.js';
 import { requestContext } from '../request-context.js';
 import { jsonFields } from '../../shared/input.js';
-import { intQuery, message, optionalString, sendPage } from './admin-input.js';
+import { intQuery, message, optionalTrimmed, sendPage } from './admin-input.js';
 
 /** Clients (reference routes 55, 56, 61–65). Every `{id}` is the internal id or the identifier. */
 export function clientRoutes(router: Router, clients: ClientService): void {
   router.post('/clients', async function createClient(ctx) {
     const f = jsonFields(ctx);
-    const clientId = optionalString(f, 'client_id', 200) ?? '';
-    const secret = optionalString(f, 'client_secret', 1024);
-    const displayName = optionalString(f, 'display_name', 200);
-    const audience = optionalString(f, 'audience', 200);
+    const clientId = optionalTrimmed(f, 'client_id', 200) ?? '';
+    const secret = optionalTrimmed(f, 'client_secret', 1024);
+    const displayName = optionalTrimmed(f, 'display_name', 200);
+    const audience = optionalTrimmed(f, 'audience', 200);
     ctx.body = await clients.create({ clientId, ...(secret !== undefined ? { clientSecret: secret } : {}),
       ...(displayName !== undefined ? { displayName } : {}), ...(audience !== undefined ? { audience } : {}) }, requestContext(ctx));
   });
@@ -28,9 +28,9 @@ export function clientRoutes(router: Router, clients: ClientService): void {
 
   router.post('/clients/secret', async function changeClientSecret(ctx) {
     const f = jsonFields(ctx);
-    const key = optionalString(f, 'client_id', 200);
+    const key = optionalTrimmed(f, 'client_id', 200);
     if (!key) throw badRequest('client_id is required');
-    const secret = await clients.changeSecret(key, optionalString(f, 'new_secret', 1024), requestContext(ctx));
+    const secret = await clients.changeSecret(key, optionalTrimmed(f, 'new_secret', 1024), requestContext(ctx));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = message(secret);
   });
@@ -43,9 +43,9 @@ export function clientRoutes(router: Router, clients: ClientService): void {
     const f = jsonFields(ctx);
     const isActive = f.is_active;
     if (isActive !== undefined && isActive !== null && typeof isActive !== 'boolean') throw badRequest("Field 'is_active' must be a boolean");
-    const clientId = optionalString(f, 'client_id', 200);
-    const displayName = optionalString(f, 'display_name', 200);
-    const audience = optionalString(f, 'audience', 200);
+    const clientId = optionalTrimmed(f, 'client_id', 200);
+    const displayName = optionalTrimmed(f, 'display_name', 200);
+    const audience = optionalTrimmed(f, 'audience', 200);
     ctx.body = await clients.update(ctx.params.id ?? '', {
       ...(clientId !== undefined ? { clientId } : {}), ...(displayName !== undefined ? { displayName } : {}),
       ...(audience !== undefined ? { audience } : {}), ...(typeof isActive === 'boolean' ? { isActive } : {}),

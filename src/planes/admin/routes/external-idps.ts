@@ -3,13 +3,13 @@ import type { Context } from 'koa';
 import type { ExternalIdpService } from '../../../services/external-idps.js';
 import { requestContext } from '../request-context.js';
 import { jsonFields } from '../../shared/input.js';
-import { message, optionalString } from './admin-input.js';
+import { message, optionalTrimmed } from './admin-input.js';
 
 function idpInput(ctx: Context) {
   const f = jsonFields(ctx);
   const out: { providerKey?: string; displayName?: string; issuer?: string; clientIdentifier?: string; scopes?: string } = {};
   const set = (k: keyof typeof out, wire: string, max = 512) => {
-    const v = optionalString(f, wire, max);
+    const v = optionalTrimmed(f, wire, max);
     if (v !== undefined) out[k] = v;
   };
   set('providerKey', 'provider_key', 100);
