@@ -3,6 +3,7 @@ import type { Signer } from '../crypto/keyring.js';
 import { newId, newJti, newTimeOrderedId, randomToken, sha256Digest } from '../crypto/secrets.js';
 import { verifyTotp } from '../crypto/totp.js';
 import { ConsumedError, type Store } from '../store/index.js';
+import type { RefreshTokenRow } from '../store/refresh-tokens.js';
 import type { UserRow } from '../store/types.js';
 import type { FailurePolicy } from '../store/users.js';
 import type { TokenResponse } from './admin-tokens.js';
@@ -78,8 +79,18 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
     response.catch(() => recent.delete(digest));
   }
 
+  /** A spent refresh token presented again: possible theft, so its whole family is revoked (RFC 9700 §4.14.2). */
+  async function reuseDetected(token: RefreshTokenRow, digest: string, client: AuthenticatedClient, rc: RequestContext): Promise<never> {
+    recent.delete(digest);
+    await store.refreshTokens.revokeFamily(token.familyId, { ...rc, actorId: token.userId,
+      action: 'refresh_token_reuse_detected', target: client.clientIdentifier, secondary: token.familyId, outcome: 'failure' });
+    throw new InvalidCredentials();
+  }
+
   async function userTokens(client: AuthenticatedClient, user: UserRow, grant: {
     loginMethod: string; grantType: string; action: string; familyId?: string; parentId?: string; idToken?: IdTokenRequest;
+    /** Refresh rotation: the digest of the presented token, spent in the same transaction as the successor is recorded. */
+    spends?: string;
   }, rc: RequestContext): Promise<TokenResponse> {
     const features = await store.clients.featuresOf(client.id);
     const life = lifetimesFor(features, deps.policy);
@@ -98,16 +109,21 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
     const refreshToken = deps.policy.refreshEnabled ? randomToken() : null;
     const familyId = grant.familyId ?? newId();
     const idToken = grant.idToken ? await signIdToken(client, user, grant.idToken, accessToken, iat) : null;
+    const session = { id: jti, userId: user.id, clientIdentifier: client.clientIdentifier, issuedAt: now.toISOString(),
+      expiresAt: new Date(exp * 1000).toISOString(), madUse: 'auth' as const, loginMethod: grant.loginMethod,
+      familyId: refreshToken || grant.familyId ? familyId : null };
+    const refresh = refreshToken ? { id: newTimeOrderedId(), tokenSha256: sha256Digest(refreshToken), familyId, parentId: grant.parentId ?? null,
+      expiresAt: new Date(now.getTime() + life.refreshSeconds * 1000).toISOString(), scope,
+      ...(grant.idToken ? { isOpenidToken: true, authTime: grant.idToken.authTime, amr: grant.idToken.amr.join(' ') } : {}) } : null;
+    const entry = { ...rc, actorId: user.id, action: grant.action, target: client.clientIdentifier, secondary: grant.grantType };
     try {
-      await store.refreshTokens.issueWithSession(
-        { id: jti, userId: user.id, clientIdentifier: client.clientIdentifier, issuedAt: now.toISOString(),
-          expiresAt: new Date(exp * 1000).toISOString(), madUse: 'auth', loginMethod: grant.loginMethod,
-          familyId: refreshToken || grant.familyId ? familyId : null },
-        refreshToken ? { id: newTimeOrderedId(), tokenSha256: sha256Digest(refreshToken), familyId, parentId: grant.parentId ?? null,
-          expiresAt: new Date(now.getTime() + life.refreshSeconds * 1000).toISOString(), scope,
-          ...(grant.idToken ? { isOpenidToken: true, authTime: grant.idToken.authTime, amr: grant.idToken.amr.join(' ') } : {}) } : null,
-        { ...rc, actorId: user.id, action: grant.action, target: client.clientIdentifier, secondary: grant.grantType },
-      );
+      if (grant.spends && refresh) {
+        const r = await store.refreshTokens.rotate(grant.spends, client.clientIdentifier, { session, refresh, entry });
+        if (r.kind === 'reused') return await reuseDetected(r.token, grant.spends, client, rc);
+        if (r.kind === 'invalid') throw new InvalidCredentials();
+      } else {
+        await store.refreshTokens.issueWithSession(session, refresh, entry);
+      }
     } catch (err) {
       // The family was revoked (reuse detected) while this successor was being minted.
       if (err instanceof ConsumedError) throw new InvalidCredentials();
@@ -228,27 +244,24 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
         const next = successor?.refresh_token ? await store.refreshTokens.findByDigest(sha256Digest(successor.refresh_token)) : null;
         if (successor && next && next.usedAt === null && !next.isRevoked) return successor;
       }
-      const r = await store.refreshTokens.redeem(digest, client.clientIdentifier);
-      if (r.kind === 'reused' && inFlight.has(digest)) {
+      if (inFlight.has(digest)) {
         // A concurrent duplicate of a redemption still in progress (a client racing itself): it
         // loses, without killing the winner's successor. Any later presentation is reuse.
         throw new InvalidCredentials();
       }
-      if (r.kind === 'reused') {
-        recent.delete(digest);
-        await store.refreshTokens.revokeFamily(r.token.familyId, { ...rc, actorId: r.token.userId,
-          action: 'refresh_token_reuse_detected', target: client.clientIdentifier, secondary: r.token.familyId, outcome: 'failure' });
-        throw new InvalidCredentials();
-      }
-      if (r.kind === 'invalid') throw new InvalidCredentials();
-      const token = r.token;
+      const token = await store.refreshTokens.findByDigest(digest);
+      // RFC 6749 §6: the token is bound to the client it was issued to.
+      if (!token || token.clientIdentifier !== client.clientIdentifier) throw new InvalidCredentials();
+      if (token.usedAt !== null) return reuseDetected(token, digest, client, rc);
+      if (token.isRevoked || Date.parse(token.expiresAt) <= deps.now().getTime()) throw new InvalidCredentials();
       inFlight.add(digest);
       const issued = (async () => {
         const user = await store.users.getById(token.userId);
         const locked = user?.lockoutUntil != null && Date.parse(user.lockoutUntil) > deps.now().getTime();
         if (!user || !user.isActive || locked) throw new InvalidCredentials();
+        // Spending the token and recording its successor happen in one transaction (store `rotate`).
         return userTokens(client, user, { loginMethod: 'refresh', grantType: 'refresh_token', action: 'refresh_token_used',
-          familyId: token.familyId, parentId: token.id }, rc);
+          familyId: token.familyId, parentId: token.id, spends: digest }, rc);
       })().finally(() => inFlight.delete(digest));
       remember(digest, client.clientIdentifier, issued);
       return issued;

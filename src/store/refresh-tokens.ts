@@ -63,26 +63,43 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
   const familyRevoked = (familyId: string): boolean =>
     ctx.sql('SELECT 1 FROM revoked_families WHERE family_id = ?').get(familyId) !== undefined;
 
+  /**
+   * Records an issued access token's session and, optionally, its refresh token (with the audit
+   * record). Refuses (ConsumedError) to extend a revoked family, so a successor minted while a reuse
+   * was being detected is never left alive. Runs inside the caller's transaction.
+   */
+  function issueSync(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry): void {
+    const now = ctx.now().toISOString();
+    if (refresh && familyRevoked(refresh.familyId)) throw new ConsumedError('refresh token family has been revoked');
+    sessions.insertSync({ ...session, familyId: refresh?.familyId ?? session.familyId ?? null });
+    if (refresh) {
+      ctx.sql(`INSERT INTO refresh_tokens (id, user_id, session_id, client_identifier, token_sha256, family_id, issued_at,
+        expires_at, is_openid_token, scope, auth_time, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        refresh.id, session.userId, session.id, session.clientIdentifier, refresh.tokenSha256, refresh.familyId, now,
+        refresh.expiresAt, refresh.isOpenidToken ? 1 : 0, refresh.scope ?? '', refresh.authTime ?? null, refresh.amr ?? '');
+      if (refresh.parentId) ctx.sql('UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?').run(refresh.id, refresh.parentId);
+    }
+    if (entry) audit.appendSync(entry);
+  }
+
+  /** Spends the token if it is live and bound to this client; runs inside the caller's transaction. */
+  function redeemSync(tokenSha256: string, clientIdentifier: string): Redemption {
+    const now = ctx.now().toISOString();
+    const r = ctx.sql('SELECT * FROM refresh_tokens WHERE token_sha256 = ?').get(tokenSha256) as RefreshDbRow | undefined;
+    // RFC 6749 §6: the token is bound to the client it was issued to.
+    if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
+    if (r.used_at !== null) return { kind: 'reused', token: toRefresh(r) };
+    if (bool(r.is_revoked) || r.expires_at <= now || familyRevoked(r.family_id)) return { kind: 'invalid' };
+    const { changes } = ctx.sql('UPDATE refresh_tokens SET used_at = ?, is_revoked = 1 WHERE id = ? AND used_at IS NULL')
+      .run(now, r.id);
+    if (changes === 0) return { kind: 'reused', token: toRefresh(r) };
+    return { kind: 'redeemed', token: toRefresh({ ...r, used_at: now, is_revoked: 1 }) };
+  }
+
   return {
-    /**
-     * Records an issued access token's session and, optionally, its refresh token in ONE
-     * transaction (with the audit record). Refuses (ConsumedError) to extend a revoked family, so a
-     * successor minted while a reuse was being detected is never left alive.
-     */
+    /** A session and, optionally, a refresh token, in the next group commit (see issueSync). */
     async issueWithSession(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry): Promise<void> {
-      const now = ctx.now().toISOString();
-      return ctx.group.write(() => {
-        if (refresh && familyRevoked(refresh.familyId)) throw new ConsumedError('refresh token family has been revoked');
-        sessions.insertSync({ ...session, familyId: refresh?.familyId ?? session.familyId ?? null });
-        if (refresh) {
-          ctx.sql(`INSERT INTO refresh_tokens (id, user_id, session_id, client_identifier, token_sha256, family_id, issued_at,
-            expires_at, is_openid_token, scope, auth_time, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-            refresh.id, session.userId, session.id, session.clientIdentifier, refresh.tokenSha256, refresh.familyId, now,
-            refresh.expiresAt, refresh.isOpenidToken ? 1 : 0, refresh.scope ?? '', refresh.authTime ?? null, refresh.amr ?? '');
-          if (refresh.parentId) ctx.sql('UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?').run(refresh.id, refresh.parentId);
-        }
-        if (entry) audit.appendSync(entry);
-      });
+      return ctx.group.write(() => issueSync(session, refresh, entry));
     },
 
     /**
@@ -90,17 +107,24 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
      * the same token exactly one gets `redeemed` (the UPDATE … WHERE used_at IS NULL is the lock).
      */
     async redeem(tokenSha256: string, clientIdentifier: string): Promise<Redemption> {
-      const now = ctx.now().toISOString();
+      return ctx.group.write(() => redeemSync(tokenSha256, clientIdentifier));
+    },
+
+    /**
+     * Rotation in one step (RFC 6749 §6, RFC 9700 §4.14.2): spends the presented token and records its
+     * successor (new session, new refresh token, audit record) in one group-commit job, so a refresh
+     * waits for one commit instead of two. The successor is built by the caller from the token as it
+     * read it (the digest is unique, so it is the same row); if the token cannot be redeemed any more,
+     * nothing changes and the redemption says why. A revoked family rolls the whole job back
+     * (ConsumedError): the token stays unspent, and invalid.
+     */
+    async rotate(tokenSha256: string, clientIdentifier: string,
+      successor: { session: NewSession; refresh: NewRefreshToken; entry: AuditEntry }): Promise<Redemption> {
       return ctx.group.write((): Redemption => {
-        const r = ctx.sql('SELECT * FROM refresh_tokens WHERE token_sha256 = ?').get(tokenSha256) as RefreshDbRow | undefined;
-        // RFC 6749 §6: the token is bound to the client it was issued to.
-        if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
-        if (r.used_at !== null) return { kind: 'reused', token: toRefresh(r) };
-        if (bool(r.is_revoked) || r.expires_at <= now || familyRevoked(r.family_id)) return { kind: 'invalid' };
-        const { changes } = ctx.sql('UPDATE refresh_tokens SET used_at = ?, is_revoked = 1 WHERE id = ? AND used_at IS NULL')
-          .run(now, r.id);
-        if (changes === 0) return { kind: 'reused', token: toRefresh(r) };
-        return { kind: 'redeemed', token: toRefresh({ ...r, used_at: now, is_revoked: 1 }) };
+        const r = redeemSync(tokenSha256, clientIdentifier);
+        if (r.kind !== 'redeemed') return r;
+        issueSync(successor.session, successor.refresh, successor.entry);
+        return r;
       });
     },
 

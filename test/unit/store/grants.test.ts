@@ -88,3 +88,51 @@ describe('grant store', () => {
     expect((await store.refreshTokens.redeem('digest-r4', 'web')).kind).toBe('redeemed');
   });
 });
+
+describe('refresh rotation in one transaction (refreshTokens.rotate)', () => {
+  const successor = (n: string) => {
+    const now = new Date();
+    return {
+      session: { id: `s-${n}`, userId, clientIdentifier: 'web', issuedAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + 60_000).toISOString(), madUse: 'auth' as const, loginMethod: 'refresh', familyId: 'fam-r1' },
+      refresh: { id: `rt-${n}`, tokenSha256: `digest-${n}`, familyId: 'fam-r1', parentId: 'rt-r1',
+        expiresAt: new Date(now.getTime() + 600_000).toISOString() },
+      entry: { actorId: userId, action: 'refresh_token_used', target: 'web' },
+    };
+  };
+
+  it('spends the token and records its successor together; a second rotation of the same token is reuse and writes nothing', async () => {
+    await grant('r1', 'web');
+    const first = await store.refreshTokens.rotate('digest-r1', 'web', successor('n1'));
+    expect(first.kind).toBe('redeemed');
+    expect((await store.refreshTokens.get('rt-r1'))).toMatchObject({ replacedBy: 'rt-n1', isRevoked: true });
+    expect(await store.refreshTokens.findByDigest('digest-n1')).toMatchObject({ familyId: 'fam-r1', usedAt: null });
+    expect(await store.sessions.isActive('s-n1', userId, 'auth')).toBe(true);
+    expect((await store.audit.list({ action: 'refresh_token_used' })).total).toBe(1);
+
+    const again = await store.refreshTokens.rotate('digest-r1', 'web', successor('n2'));
+    expect(again.kind).toBe('reused');
+    expect(await store.refreshTokens.findByDigest('digest-n2')).toBeNull();
+    expect(await store.sessions.get('s-n2')).toBeNull();
+    expect((await store.audit.list({ action: 'refresh_token_used' })).total).toBe(1);
+  });
+
+  it('another client\'s token is invalid and stays unspent', async () => {
+    await grant('r1', 'cli');
+    expect((await store.refreshTokens.rotate('digest-r1', 'web', successor('n1'))).kind).toBe('invalid');
+    expect((await store.refreshTokens.findByDigest('digest-r1'))?.usedAt).toBeNull();
+  });
+
+  it('a revoked family rolls the whole rotation back: no successor, the token not even spent', async () => {
+    await grant('r1', 'web');
+    await store.refreshTokens.revokeFamily('fam-r1');
+    // The token row itself is revoked too, so redemption already says invalid...
+    expect((await store.refreshTokens.rotate('digest-r1', 'web', successor('n1'))).kind).toBe('invalid');
+    // ...and a live token whose successor would join a revoked family is refused with ConsumedError.
+    await grant('r2', 'web');
+    const intoRevoked = { ...successor('n3'), refresh: { ...successor('n3').refresh, familyId: 'fam-r1', parentId: 'rt-r2' } };
+    await expect(store.refreshTokens.rotate('digest-r2', 'web', intoRevoked)).rejects.toBeInstanceOf(ConsumedError);
+    expect((await store.refreshTokens.findByDigest('digest-r2'))?.usedAt).toBeNull();
+    expect(await store.sessions.get('s-n3')).toBeNull();
+  });
+});
