@@ -29,6 +29,17 @@ const connections = Number(opts.connections);
 const only = opts.only ? new Set(opts.only.split(',')) : null;
 const ARGON2 = { time: 2, memory: 32768, parallelism: 2 }; // production defaults
 
+/** What each scenario is: `signs` = its cost depends on the key type; `needs` = what the seed must create. */
+const SCENARIOS = [
+  { name: 'client_credentials', target: 4500, signs: true },
+  { name: 'password', connections: Math.max(4, 2 * availableParallelism()) },
+  { name: 'refresh_token', target: 3000, signs: true, needs: 'refreshPool' },
+  { name: 'introspection', target: 6000, signs: true },
+  { name: 'jwks', target: 10000 },
+  { name: 'verify', signs: true },
+  { name: 'admin_list_users', needs: 'users' },
+];
+
 if (!existsSync(new URL('../dist/src/main.js', import.meta.url))) {
   console.error('bench: build first (npm run build)');
   process.exit(2);
@@ -64,7 +75,7 @@ try {
     const keyArgs = keyArgsFor(cfg.alg);
     const dbFile = join(dir, `bench-${i}.db3`);
     const serverArgs = ['--db-file', dbFile, ...commonArgs, ...keyArgs, ...cfg.extra];
-    const picked = scenariosFor(null).filter((x) => cfg.pick(x) && (!only || only.has(x.name)));
+    const picked = SCENARIOS.filter((x) => cfg.pick(x) && (!only || only.has(x.name)));
     if (!picked.length) continue;
     // Start-up on a new database (first run: keys generated) and on an existing one.
     server = await startServer(serverArgs);
@@ -76,12 +87,10 @@ try {
       startup = { firstStartMs, startMs: server.startMs, idle: memory(server.child.pid) };
       console.log(`start: first run ${firstStartMs.toFixed(0)} ms, existing database ${startup.startMs.toFixed(0)} ms; idle RSS ${startup.idle.rssMb.toFixed(1)} MB`);
     }
-    const needsPool = picked.some((x) => x.name === 'refresh_token');
-    const s = await seed({ server, dbFile, dir, poolSize: needsPool ? Math.ceil(seconds * 8000) + 1000 : 0,
-      users: picked.some((x) => x.name === 'admin_list_users') ? (opts.smoke ? 1000 : 10000) : 0 });
-    for (const sc of scenariosFor(s).filter((x) => picked.some((p) => p.name === x.name))) {
-      results.push(await measure(sc, cfg.label, server.child.pid));
-    }
+    const s = await seed({ server, dbFile, dir,
+      poolSize: picked.some((x) => x.needs === 'refreshPool') ? Math.ceil(seconds * 8000) + 1000 : 0,
+      users: picked.some((x) => x.needs === 'users') ? (opts.smoke ? 1000 : 10000) : 0 });
+    for (const sc of picked) results.push(await measure({ ...sc, ...requestOf(sc.name, s) }, cfg.label, server.child.pid));
     await server.stop();
     server = undefined;
   }
@@ -126,26 +135,23 @@ function bound() {
   return bound.value;
 }
 
-/** The scenarios; `s` (the seeded server) may be null when only names and flags are needed. */
-function scenariosFor(s) {
-  if (s === null) s = { authUrl: '', adminUrl: '', basic: '', username: '', password: '', accessToken: '', adminToken: '', refreshPoolFile: '' };
+/** The wrk request of a scenario against a seeded server `s`. */
+function requestOf(name, s) {
   const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-  return [
-    { name: 'client_credentials', target: 4500, url: s.authUrl, signs: true,
-      script: luaScript({ method: 'POST', path: '/token', headers: { ...form, Authorization: s.basic }, body: 'grant_type=client_credentials&scope=bench.read' }) },
-    { name: 'password', url: s.authUrl, connections: Math.max(4, 2 * availableParallelism()),
-      script: luaScript({ method: 'POST', path: '/token', headers: { ...form, Authorization: s.basic },
-        body: `grant_type=password&username=${s.username}&password=${encodeURIComponent(s.password)}` }) },
-    { name: 'refresh_token', target: 3000, url: s.authUrl, signs: true,
-      script: luaScript({ method: 'POST', path: '/token', headers: { ...form, Authorization: s.basic },
-        preamble: `local pool = {}\nfor line in io.lines(${JSON.stringify(s.refreshPoolFile)}) do pool[#pool + 1] = line end\nlocal i = 0`,
-        bodyLua: '(function() i = i + 1; return "grant_type=refresh_token&refresh_token=" .. pool[i] end)()' }) },
-    { name: 'introspection', target: 6000, url: s.authUrl, signs: true,
-      script: luaScript({ method: 'POST', path: '/introspect', headers: { ...form, Authorization: s.basic }, body: `token=${s.accessToken}` }) },
-    { name: 'jwks', target: 10000, url: s.authUrl, script: luaScript({ path: '/jwks.json' }) },
-    { name: 'verify', url: s.authUrl, signs: true, script: luaScript({ path: '/verify', headers: { Authorization: `Bearer ${s.accessToken}` } }) },
-    { name: 'admin_list_users', url: s.adminUrl, script: luaScript({ path: '/users?limit=50', headers: { Authorization: `Bearer ${s.adminToken}` } }) },
-  ];
+  const post = (path, extra) => luaScript({ method: 'POST', path, headers: { ...form, Authorization: s.basic }, ...extra });
+  switch (name) {
+    case 'client_credentials': return { url: s.authUrl, script: post('/token', { body: 'grant_type=client_credentials&scope=bench.read' }) };
+    case 'password': return { url: s.authUrl,
+      script: post('/token', { body: `grant_type=password&username=${s.username}&password=${encodeURIComponent(s.password)}` }) };
+    case 'refresh_token': return { url: s.authUrl, script: post('/token', {
+      preamble: `local pool = {}\nfor line in io.lines(${JSON.stringify(s.refreshPoolFile)}) do pool[#pool + 1] = line end\nlocal i = 0`,
+      bodyLua: '(function() i = i + 1; return "grant_type=refresh_token&refresh_token=" .. pool[i] end)()' }) };
+    case 'introspection': return { url: s.authUrl, script: post('/introspect', { body: `token=${s.accessToken}` }) };
+    case 'jwks': return { url: s.authUrl, script: luaScript({ path: '/jwks.json' }) };
+    case 'verify': return { url: s.authUrl, script: luaScript({ path: '/verify', headers: { Authorization: `Bearer ${s.accessToken}` } }) };
+    case 'admin_list_users': return { url: s.adminUrl, script: luaScript({ path: '/users?limit=50', headers: { Authorization: `Bearer ${s.adminToken}` } }) };
+    default: throw new Error(`unknown scenario ${name}`);
+  }
 }
 
 async function measure(sc, alg, pid) {
