@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
+import { createClientCache } from './client-cache.js';
 import { revokeGrantsSync } from './revoke-grants.js';
 import { bool, translateSqliteError, type AuditEntry } from './types.js';
 
@@ -100,6 +101,8 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
     const r = ctx.sql('SELECT * FROM clients WHERE id = ?').get(id) as ClientDbRow | undefined;
     return r ? toClient(r) : null;
   };
+  // The token path's three reads (row, scopes, flags) are served from memory; see client-cache.ts.
+  const cache = createClientCache(ctx.db);
 
   return {
     async create(client: NewClient, entry?: AuditEntry): Promise<ClientRow> {
@@ -122,9 +125,11 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
     },
 
     /** By the public client_id (identifier). */
-    async findByIdentifier(identifier: string): Promise<ClientRow | null> {
-      const r = ctx.sql('SELECT * FROM clients WHERE client_identifier = ?').get(identifier) as ClientDbRow | undefined;
-      return r ? toClient(r) : null;
+    async findByIdentifier(identifier: string): Promise<Readonly<ClientRow> | null> {
+      return cache.get(`row\0${identifier}`, () => {
+        const r = ctx.sql('SELECT * FROM clients WHERE client_identifier = ?').get(identifier) as ClientDbRow | undefined;
+        return r ? Object.freeze(toClient(r)) : null;
+      });
     },
 
     /** By internal id or, failing that, by identifier: routes accept either (contract.md). */
@@ -135,16 +140,20 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
     },
 
     /** Names of the client's active scopes (client_credentials tokens carry these). */
-    async scopeNamesOf(clientId: string): Promise<string[]> {
-      return (ctx.sql(`SELECT s.name FROM client_scopes cs JOIN scopes s ON s.id = cs.scope_id
-        WHERE cs.client_id = ? AND s.is_active = 1 ORDER BY s.name`).all(clientId) as { name: string }[]).map((r) => r.name);
+    async scopeNamesOf(clientId: string): Promise<readonly string[]> {
+      return cache.get(`scopes\0${clientId}`, () => Object.freeze((ctx.sql(`SELECT s.name FROM client_scopes cs
+        JOIN scopes s ON s.id = cs.scope_id WHERE cs.client_id = ? AND s.is_active = 1 ORDER BY s.name`)
+        .all(clientId) as { name: string }[]).map((r) => r.name)));
     },
 
     /** Feature flags by flag name (ENABLE_TOTP, TOKEN_EXPIRATION, …). */
-    async featuresOf(clientId: string): Promise<Map<string, ClientFeature>> {
-      const rows = ctx.sql('SELECT feature_flag, options, is_enabled FROM client_features WHERE client_id = ?')
-        .all(clientId) as { feature_flag: string; options: string; is_enabled: number }[];
-      return new Map(rows.map((r) => [r.feature_flag, { flag: r.feature_flag, options: r.options, isEnabled: bool(r.is_enabled) }]));
+    async featuresOf(clientId: string): Promise<ReadonlyMap<string, Readonly<ClientFeature>>> {
+      return cache.get(`features\0${clientId}`, () => {
+        const rows = ctx.sql('SELECT feature_flag, options, is_enabled FROM client_features WHERE client_id = ?')
+          .all(clientId) as { feature_flag: string; options: string; is_enabled: number }[];
+        return new Map(rows.map((r) => [r.feature_flag,
+          Object.freeze({ flag: r.feature_flag, options: r.options, isEnabled: bool(r.is_enabled) })]));
+      });
     },
 
     /** Upserts a flag. Setting the on/off state keeps existing options (the original wiped them: a bug). */

@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createStore, migrate, openDatabase, type Db, type Store } from '../../../src/store/index.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+// The client reads of the token path are served from memory (store/client-cache.ts); these tests
+// check that every way the underlying rows can change is seen on the next read.
+const KEY = 'unit-key-0123456789';
+let cleanup: () => void;
+let file: string;
+let db: Db;
+let store: Store;
+let clientId: string;
+let scopeId: string;
+
+beforeEach(async () => {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  file = join(t.dir, 'cache.db3');
+  db = openDatabase({ file, key: KEY, synchronous: 'NORMAL' });
+  migrate(db);
+  store = createStore(db);
+  clientId = (await store.clients.create({ id: crypto.randomUUID(), clientIdentifier: 'svc', secretHash: 'h1', secretKind: 'sha256',
+    displayName: 'Service', audience: 'api' })).id;
+  scopeId = (await store.scopes.create('read', 'Read things')).id;
+  await store.clients.assignScopes(clientId, [scopeId]);
+});
+afterEach(() => {
+  db.close();
+  cleanup();
+});
+
+describe('client cache', () => {
+  it('serves repeated reads from memory: the same frozen objects come back', async () => {
+    const a = await store.clients.findByIdentifier('svc');
+    const b = await store.clients.findByIdentifier('svc');
+    expect(a).not.toBeNull();
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    const scopes = await store.clients.scopeNamesOf(clientId);
+    expect(scopes).toEqual(['read']);
+    expect(await store.clients.scopeNamesOf(clientId)).toBe(scopes);
+    expect(() => (scopes as string[]).push('admin')).toThrow(TypeError);
+  });
+
+  it('sees changes made through the store: client row, secret, scopes, scope state and flags', async () => {
+    await store.clients.findByIdentifier('svc');
+    await store.clients.scopeNamesOf(clientId);
+    await store.clients.featuresOf(clientId);
+
+    await store.clients.update(clientId, { isActive: false, audience: 'other' });
+    expect(await store.clients.findByIdentifier('svc')).toMatchObject({ isActive: false, audience: 'other' });
+    await store.clients.setSecret(clientId, 'h2', 'sha256');
+    expect((await store.clients.findByIdentifier('svc'))?.secretHash).toBe('h2');
+
+    const writeId = (await store.scopes.create('write', '')).id;
+    await store.clients.assignScopes(clientId, [writeId]);
+    expect(await store.clients.scopeNamesOf(clientId)).toEqual(['read', 'write']);
+    await store.scopes.delete(scopeId);
+    expect(await store.clients.scopeNamesOf(clientId)).toEqual(['write']);
+    await store.clients.removeScope(clientId, writeId);
+    expect(await store.clients.scopeNamesOf(clientId)).toEqual([]);
+
+    await store.clients.setFeature(clientId, 'ENABLE_TOTP', true);
+    expect((await store.clients.featuresOf(clientId)).get('ENABLE_TOTP')?.isEnabled).toBe(true);
+
+    await store.clients.delete(clientId);
+    expect(await store.clients.findByIdentifier('svc')).toBeNull();
+  });
+
+  it('sees rows changed by plain SQL on the same connection (the triggers watch the tables, not the methods)', async () => {
+    await store.clients.findByIdentifier('svc');
+    await store.clients.scopeNamesOf(clientId);
+    db.prepare('UPDATE clients SET display_name = ? WHERE id = ?').run('Renamed', clientId);
+    db.prepare('UPDATE scopes SET is_active = 0 WHERE id = ?').run(scopeId);
+    expect((await store.clients.findByIdentifier('svc'))?.displayName).toBe('Renamed');
+    expect(await store.clients.scopeNamesOf(clientId)).toEqual([]);
+  });
+
+  it('sees commits made by another connection to the same file (PRAGMA data_version)', async () => {
+    expect((await store.clients.findByIdentifier('svc'))?.isActive).toBe(true);
+    const other = openDatabase({ file, key: KEY, synchronous: 'NORMAL' });
+    try {
+      other.prepare('UPDATE clients SET is_active = 0 WHERE id = ?').run(clientId);
+      other.prepare("INSERT INTO client_features (id, client_id, feature_flag, is_enabled) VALUES ('f1', ?, 'ENABLE_TOTP', 1)")
+        .run(clientId);
+    } finally {
+      other.close();
+    }
+    // Other connections' commits are looked for once per event-loop turn (a commit by another process
+    // lands between turns); this one was made synchronously inside the test's turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await store.clients.findByIdentifier('svc'))?.isActive).toBe(false);
+    expect((await store.clients.featuresOf(clientId)).has('ENABLE_TOTP')).toBe(true);
+  });
+
+  it('never keeps what it read inside a transaction that is later rolled back', async () => {
+    await store.clients.findByIdentifier('svc');
+    let seen: Promise<unknown> | undefined;
+    expect(() => db.transaction(() => {
+      db.prepare('UPDATE clients SET audience = ? WHERE id = ?').run('uncommitted', clientId);
+      seen = store.clients.findByIdentifier('svc'); // the read itself runs now, inside the transaction
+      throw new Error('roll back');
+    })()).toThrow('roll back');
+    const seenInside = await seen;
+    expect(seenInside).toMatchObject({ audience: 'uncommitted' });
+    expect((await store.clients.findByIdentifier('svc'))?.audience).toBe('api');
+  });
+
+  it('stays exact for a client created after a miss was cached', async () => {
+    expect(await store.clients.findByIdentifier('late')).toBeNull();
+    await store.clients.create({ id: crypto.randomUUID(), clientIdentifier: 'late', secretHash: 'h', secretKind: 'sha256',
+      displayName: 'Late', audience: 'api' });
+    expect((await store.clients.findByIdentifier('late'))?.displayName).toBe('Late');
+  });
+});
