@@ -38,6 +38,15 @@ describe('keyrings', () => {
     expect((await auth.verifier.verify(token)).sub).toBe('u1');
   });
 
+  it('the payload is exactly the claims set given (JSON, nothing added or dropped); a non-finite time claim is refused', async () => {
+    const given = { ...claims('admin'), aud: ['a', 'b'], roles: [], scope: 'read write', nested: { x: 1 } };
+    const token = await admin.signer.sign(given);
+    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'))).toEqual(given);
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', kid: admin.signer.currentKid(), typ: 'JWT' });
+    await expect(admin.signer.sign({ ...claims('admin'), exp: Number.POSITIVE_INFINITY })).rejects.toThrow(TypeError);
+    await expect(admin.signer.sign({ ...claims('admin'), iat: '1700000000' as unknown as number })).rejects.toThrow(TypeError);
+  });
+
   it('a token verified once (and cached) is still checked against a requested audience', async () => {
     const token = await auth.signer.sign({ ...claims('auth'), aud: 'api-1' }, { typ: 'at+jwt' });
     expect((await auth.verifier.verify(token)).aud).toBe('api-1');
