@@ -51,12 +51,8 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
     (ctx.sql("SELECT value FROM meta WHERE key = 'audit_anchor'").get() as { value: string } | undefined)?.value
     ?? GENESIS;
 
-  /**
-   * Appends one record. MUST be called inside the caller's transaction when it records a
-   * mutation, so the change and its audit row commit together or not at all.
-   */
-  function appendSync(entry: AuditEntry): string {
-    if (!options.enabled) return '';
+  /** Inserts one record after the one whose hash is `prev`; returns its id and hash. */
+  function insertAfter(prev: string, entry: AuditEntry): { id: string; hash: string } {
     const row = {
       id: newTimeOrderedId(),
       actor_id: entry.actorId ?? 'anonymous',
@@ -68,20 +64,38 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
       ip_address: entry.ipAddress ?? null,
       user_agent: entry.userAgent ?? null,
     };
-    const prev = lastHash();
+    const hash = chainHash(prev, row);
     ctx.sql(`INSERT INTO audit_logs (id, actor_id, action, target, secondary, outcome, timestamp, ip_address,
       user_agent, prev_hash, hash) VALUES (@id, @actor_id, @action, @target, @secondary, @outcome, @timestamp,
-      @ip_address, @user_agent, @prev_hash, @hash)`).run({ ...row, prev_hash: prev, hash: chainHash(prev, row) });
-    return row.id;
+      @ip_address, @user_agent, @prev_hash, @hash)`).run({ ...row, prev_hash: prev, hash });
+    return { id: row.id, hash };
   }
+
+  /**
+   * Appends one record. MUST be called inside the caller's transaction when it records a
+   * mutation, so the change and its audit row commit together or not at all.
+   */
+  function appendSync(entry: AuditEntry): string {
+    if (!options.enabled) return '';
+    return insertAfter(lastHash(), entry).id;
+  }
+
+  // Records with no change to go with them: those of one turn are chained in one savepoint of the
+  // next group commit, reading the previous hash once for all of them.
+  const appendBatched = ctx.group.batched<AuditEntry>((entries) => {
+    let prev = lastHash();
+    for (const entry of entries) prev = insertAfter(prev, entry).hash;
+  });
 
   return {
     appendSync,
 
-    /** Appends one record on its own (no mutation to go with it), in the next group commit. */
-    async append(entry: AuditEntry): Promise<string> {
-      if (!options.enabled) return '';
-      return ctx.group.write(() => appendSync(entry));
+    /**
+     * Appends one record on its own (no mutation to go with it) in the next group commit, together
+     * with the other such records of this turn; resolves once committed.
+     */
+    async append(entry: AuditEntry): Promise<void> {
+      if (options.enabled) await appendBatched(entry);
     },
 
     async list(filter: AuditFilter = {}): Promise<{ rows: AuditRow[]; total: number }> {

@@ -2,6 +2,8 @@ import type { Db } from './open.js';
 
 interface Job {
   run: () => unknown;
+  /** Called when the job leaves the queue for a commit (before it runs). */
+  taken?: () => void;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
 }
@@ -13,6 +15,12 @@ export interface GroupCommit {
    * promise rejects. If the commit itself fails, every job of the group rejects.
    */
   write<T>(fn: () => T): Promise<T>;
+  /**
+   * A writer for records that need no answer of their own: the items queued before the next
+   * commit share one job (one savepoint), and `writeAll` gets them in queue order. Each item's
+   * promise settles with that job: all of the batch is written, or none of it.
+   */
+  batched<I>(writeAll: (items: readonly I[]) => void): (item: I) => Promise<void>;
   /** Commits whatever is queued now (before the database closes). */
   flush(): void;
 }
@@ -43,6 +51,7 @@ export function createGroupCommit(db: Db): GroupCommit {
     const jobs = queue;
     queue = [];
     if (jobs.length === 0) return;
+    for (const job of jobs) job.taken?.();
     let outcomes: ReturnType<typeof commitAll>;
     try {
       outcomes = commitAll.immediate(jobs);
@@ -53,15 +62,28 @@ export function createGroupCommit(db: Db): GroupCommit {
     outcomes.forEach((o, i) => (o.ok ? jobs[i]!.resolve(o.value) : jobs[i]!.reject(o.error)));
   }
 
+  function enqueue<T>(run: () => T, taken?: () => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ run, resolve: resolve as (value: unknown) => void, reject, ...(taken ? { taken } : {}) });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+  }
+
   return {
-    write<T>(fn: () => T): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
+    write: (fn) => enqueue(fn),
+    batched<I>(writeAll: (items: readonly I[]) => void) {
+      let open: { items: I[]; done: Promise<void> } | null = null;
+      return (item: I) => {
+        if (!open) {
+          const items: I[] = [];
+          open = { items, done: enqueue(() => writeAll(items), () => { open = null; }) };
         }
-      });
+        open.items.push(item);
+        return open.done;
+      };
     },
     flush,
   };

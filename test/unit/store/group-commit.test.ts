@@ -73,4 +73,43 @@ describe('group commit', () => {
     expect(seen()).toEqual(['late']);
     await expect(pending).resolves.toBe(1);
   });
+
+  it('batched(): the items of one turn go to one writeAll call, in order, in the same commit as the other jobs', async () => {
+    const calls: string[][] = [];
+    const record = group.batched<string>((items) => {
+      calls.push([...items]);
+      for (const v of items) insert(v)();
+    });
+    const before = commitsSeen();
+    const pending = [record('b1'), group.write(insert('w')), record('b2'), record('b3')];
+    await Promise.all(pending);
+    expect(calls).toEqual([['b1', 'b2', 'b3']]);
+    expect(seen()).toEqual(['b1', 'b2', 'b3', 'w']);
+    expect(commitsSeen() - before).toBe(1);
+    // The next turn starts a new batch.
+    await record('c1');
+    expect(calls).toEqual([['b1', 'b2', 'b3'], ['c1']]);
+  });
+
+  it('batched(): a failing batch rejects all of its items and writes none of them; the other jobs commit', async () => {
+    const record = group.batched<string>((items) => {
+      for (const v of items) insert(v)();
+    });
+    const results = await Promise.allSettled([record('dup'), record('dup'), group.write(insert('kept'))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+    expect(seen()).toEqual(['kept']);
+    await record('fresh');
+    expect(seen()).toEqual(['fresh', 'kept']);
+  });
+
+  it('batched(): items queued after a batch was taken for a commit start the next batch (none is dropped)', async () => {
+    const record = group.batched<string>((items) => {
+      for (const v of items) insert(v)();
+    });
+    const first = record('early');
+    group.flush(); // takes (and commits) the open batch
+    const second = record('after-take');
+    await Promise.all([first, second]);
+    expect(seen()).toEqual(['after-take', 'early']);
+  });
 });

@@ -126,6 +126,16 @@ describe('sessions', () => {
 });
 
 describe('audit chain', () => {
+  it('chains records appended in one turn (one batch) with records written inside transactions', async () => {
+    await Promise.all([0, 1, 2].map((i) => store.audit.append({ actorId: 'tester', action: `batch-${i}` })));
+    await store.users.create({ id: crypto.randomUUID(), username: 'chained', email: 'c@example.com', passwordHash: 'x' },
+      { actorId: 'tester', action: 'user_created' });
+    await Promise.all([store.audit.append({ actorId: 'tester', action: 'batch-3' }), store.audit.append({ actorId: 'tester', action: 'batch-4' })]);
+    const { rows } = await store.audit.list({ actorId: 'tester' });
+    expect(rows.map((r) => r.action).reverse()).toEqual(['batch-0', 'batch-1', 'batch-2', 'user_created', 'batch-3', 'batch-4']);
+    expect(await store.audit.verify()).toEqual({ ok: true, checked: 6, brokenAt: null });
+  });
+
   it('verifies an untouched chain and detects an edited row', async () => {
     for (let i = 0; i < 5; i++) await store.audit.append({ actorId: 'tester', action: `action-${i}` });
     expect(await store.audit.verify()).toEqual({ ok: true, checked: 5, brokenAt: null });
