@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bench [-- --smoke] [-- --seconds N] [-- --connections N] [-- --only a,b] [-- --algs RS256,ES256] [-- --no-audit-pass] [-- --no-write]
+// npm run bench [-- --smoke] [-- --seconds N] [-- --connections N] [-- --only a,b] [-- --algs RS256,ES256] [-- --no-audit-pass] [-- --no-write] [-- --profile]
+// --profile runs each configuration's server under `node --cpu-prof` and prints where its time went (implies --no-write).
 // Starts the real server on a temp SQLCipher file with production argon2 parameters, seeds it
 // through the admin API (and the store for bulk rows), drives each scenario with wrk from a
 // separate process, and writes the table to docs/performance.md.
@@ -12,6 +13,7 @@ import { luaScript, runWrk } from './wrk.mjs';
 import { cpuSeconds, memory, resetPeak, startServer } from './server.mjs';
 import { seed } from './seed.mjs';
 import { comparePeer } from './peer.mjs';
+import { printProfile } from './cpu-profile.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -22,6 +24,7 @@ const { values: opts } = parseArgs({
     algs: { type: 'string', default: 'RS256,ES256' },
     'no-audit-pass': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(opts.seconds ?? (opts.smoke ? 2 : 10));
@@ -81,7 +84,8 @@ try {
     server = await startServer(serverArgs);
     const firstStartMs = server.startMs;
     await server.stop();
-    server = await startServer(serverArgs);
+    const profileDir = opts.profile ? mkdtempSync(join(dir, 'profile-')) : null;
+    server = await startServer(serverArgs, {}, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
     if (first) {
       await new Promise((r) => setTimeout(r, 1000));
       startup = { firstStartMs, startMs: server.startMs, idle: memory(server.child.pid) };
@@ -93,6 +97,10 @@ try {
     for (const sc of picked) results.push(await measure({ ...sc, ...requestOf(sc.name, s) }, cfg.label, server.child.pid));
     await server.stop();
     server = undefined;
+    if (profileDir) {
+      console.log(`\nProfile of the ${cfg.label} server (${picked.map((x) => x.name).join(', ')}, seeding included):`);
+      printProfile(profileDir);
+    }
   }
   // The peer (bench/peer.mjs): the same client_credentials request against oidc-provider, per alg,
   // taking turns with a fresh server of ours.
@@ -109,7 +117,7 @@ try {
   }
 
 
-  if (!opts['no-write'] && !opts.smoke) {
+  if (!opts['no-write'] && !opts.smoke && !opts.profile) {
     writeReport({ results, bound: bound(), startup, seconds, connections });
     console.log('bench: wrote docs/performance.md');
   }

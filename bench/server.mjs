@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 
-export function startServer(args, env = {}) {
+/** `nodeArgs` go to node itself (e.g. `--cpu-prof`). */
+export function startServer(args, env = {}, nodeArgs = []) {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
