@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore, migrate, openDatabase, type Db, type Store } from '../../../src/store/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-// The client reads of the token path are served from memory (store/client-cache.ts); these tests
-// check that every way the underlying rows can change is seen on the next read.
+// The client reads and session-liveness reads of the hot path are served from memory
+// (store/watched-cache.ts); these tests check that every way the rows can change is seen on the next read.
 const KEY = 'unit-key-0123456789';
 let cleanup: () => void;
 let file: string;
@@ -112,5 +112,68 @@ describe('client cache', () => {
     await store.clients.create({ id: crypto.randomUUID(), clientIdentifier: 'late', secretHash: 'h', secretKind: 'sha256',
       displayName: 'Late', audience: 'api' });
     expect((await store.clients.findByIdentifier('late'))?.displayName).toBe('Late');
+  });
+});
+
+describe('session liveness cache', () => {
+  let userId: string;
+  const session = (id: string, plane: 'auth' | 'admin' = 'auth') => {
+    const now = new Date();
+    return { id, userId, clientIdentifier: 'svc', issuedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 60_000).toISOString(),
+      madUse: plane, loginMethod: 'pwd' };
+  };
+  beforeEach(async () => {
+    userId = (await store.users.create({ id: crypto.randomUUID(), username: 'lena', email: 'l@example.com', passwordHash: 'x' })).id;
+  });
+
+  it('answers for the right user and plane only', async () => {
+    await store.sessions.insert(session('s1'));
+    expect(await store.sessions.isActive('s1', userId, 'auth')).toBe(true);
+    expect(await store.sessions.isActive('s1', userId, 'auth')).toBe(true);
+    expect(await store.sessions.isActive('s1', 'someone-else', 'auth')).toBe(false);
+    expect(await store.sessions.isActive('s1', userId, 'admin')).toBe(false);
+  });
+
+  it('sees a revocation through the store, through plain SQL, a user-wide revoke and a purge', async () => {
+    for (const id of ['a', 'b', 'c', 'd']) await store.sessions.insert(session(id));
+    for (const id of ['a', 'b', 'c', 'd']) expect(await store.sessions.isActive(id, userId, 'auth')).toBe(true);
+    await store.sessions.revoke('a');
+    expect(await store.sessions.isActive('a', userId, 'auth')).toBe(false);
+    expect(await store.sessions.isActive('b', userId, 'auth')).toBe(true);
+    db.prepare('UPDATE sessions SET is_revoked = 1 WHERE id = ?').run('b');
+    expect(await store.sessions.isActive('b', userId, 'auth')).toBe(false);
+    db.prepare('DELETE FROM sessions WHERE id = ?').run('c');
+    expect(await store.sessions.isActive('c', userId, 'auth')).toBe(false);
+    await store.grants.revokeAll(userId);
+    expect(await store.sessions.isActive('d', userId, 'auth')).toBe(false);
+  });
+
+  it('a jti looked up before its session existed is live once the row is written', async () => {
+    expect(await store.sessions.isActive('early', userId, 'auth')).toBe(false);
+    await store.sessions.insert(session('early'));
+    expect(await store.sessions.isActive('early', userId, 'auth')).toBe(true);
+  });
+
+  it('sees a revocation committed by another connection from the next event-loop turn', async () => {
+    await store.sessions.insert(session('x'));
+    expect(await store.sessions.isActive('x', userId, 'auth')).toBe(true);
+    const other = openDatabase({ file, key: KEY, synchronous: 'NORMAL' });
+    try {
+      other.prepare('UPDATE sessions SET is_revoked = 1 WHERE id = ?').run('x');
+    } finally {
+      other.close();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await store.sessions.isActive('x', userId, 'auth')).toBe(false);
+  });
+
+  it('two stores on one connection both hear about a write', async () => {
+    const second = createStore(db);
+    await store.sessions.insert(session('shared'));
+    expect(await store.sessions.isActive('shared', userId, 'auth')).toBe(true);
+    expect(await second.sessions.isActive('shared', userId, 'auth')).toBe(true);
+    await second.sessions.revoke('shared');
+    expect(await store.sessions.isActive('shared', userId, 'auth')).toBe(false);
+    expect(await second.sessions.isActive('shared', userId, 'auth')).toBe(false);
   });
 });

@@ -1,0 +1,108 @@
+import type { Db } from './open.js';
+
+/**
+ * A table the cache copies from. With `keyColumn`, a write to a row drops only the entry stored
+ * under that column's value (old and new); without it, any write empties the whole cache.
+ */
+export interface WatchedTable {
+  table: string;
+  keyColumn?: string;
+}
+
+export interface WatchedCache {
+  /**
+   * The value stored under `key`, or `load()`'s. A loaded value is kept only when no transaction
+   * is open (so it is committed data); callers must treat the value as read-only.
+   */
+  get<T>(key: string, load: () => T): T;
+}
+
+const NAME = /^[a-z_]+$/;
+
+type Listener = (keys: readonly unknown[]) => void;
+// Per connection and cache name: the SQL function and triggers are made once and tell every cache
+// of that name (two stores on one handle must both hear about a write).
+const listeners = new WeakMap<Db, Map<string, Set<Listener>>>();
+
+/**
+ * Rows the hot path reads on every request, kept in memory and never stale:
+ * - writes on this connection, whichever module or statement makes them, fire TEMP triggers that
+ *   call back into JavaScript and drop the entry (or empty the cache); a rolled-back write drops
+ *   it for nothing, which is harmless;
+ * - commits by any other connection or process change `PRAGMA data_version`, read at the first
+ *   lookup of each event-loop turn (the pragma is itself a read transaction, ≈ 5–10 µs under load;
+ *   within one turn it is the snapshot every request of that turn would have read anyway), and
+ *   empty the cache.
+ * At `maxEntries` the cache starts over, which bounds memory whatever keys callers ask for.
+ */
+export function createWatchedCache(db: Db, options: { name: string; tables: readonly WatchedTable[]; maxEntries: number }):
+WatchedCache {
+  if (!NAME.test(options.name)) throw new Error(`cache name must match ${NAME}`);
+  const entries = new Map<string, unknown>();
+  let emptyBeforeNextUse = false;
+  listen(db, options.name, options.tables, (keys) => {
+    if (keys.length === 0) emptyBeforeNextUse = true;
+    else for (const key of keys) entries.delete(String(key));
+  });
+
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let seenVersion: unknown = dataVersion.get();
+  let checkedThisTurn = false;
+  const nextTurn = (): void => { checkedThisTurn = false; };
+
+  function noticeOtherConnections(): void {
+    if (checkedThisTurn) return;
+    checkedThisTurn = true;
+    setImmediate(nextTurn);
+    const version = dataVersion.get();
+    if (version !== seenVersion) {
+      seenVersion = version;
+      emptyBeforeNextUse = true;
+    }
+  }
+
+  return {
+    get<T>(key: string, load: () => T): T {
+      noticeOtherConnections();
+      if (emptyBeforeNextUse) {
+        entries.clear();
+        emptyBeforeNextUse = false;
+      }
+      if (entries.has(key)) return entries.get(key) as T;
+      const value = load();
+      if (!db.inTransaction) {
+        if (entries.size >= options.maxEntries) entries.clear();
+        entries.set(key, value);
+      }
+      return value;
+    },
+  };
+}
+
+function listen(db: Db, name: string, tables: readonly WatchedTable[], listener: Listener): void {
+  let byName = listeners.get(db);
+  if (!byName) listeners.set(db, byName = new Map());
+  const existing = byName.get(name);
+  if (existing) {
+    existing.add(listener);
+    return;
+  }
+  const group = new Set<Listener>([listener]);
+  byName.set(name, group);
+  const changed = `mad_cache_${name}_changed`;
+  db.function(changed, { deterministic: false, varargs: true }, (...keys: unknown[]) => {
+    for (const notify of group) notify(keys);
+    return null;
+  });
+  for (const { table, keyColumn } of tables) {
+    if (!NAME.test(table) || (keyColumn !== undefined && !NAME.test(keyColumn))) throw new Error('bad table or column name');
+    const call = (row: 'OLD' | 'NEW' | 'BOTH'): string => {
+      if (!keyColumn) return `${changed}()`;
+      return row === 'BOTH' ? `${changed}(OLD.${keyColumn}, NEW.${keyColumn})` : `${changed}(${row}.${keyColumn})`;
+    };
+    for (const [event, row] of [['INSERT', 'NEW'], ['UPDATE', 'BOTH'], ['DELETE', 'OLD']] as const) {
+      db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS mad_cache_${name}_${table}_${event.toLowerCase()}
+        AFTER ${event} ON main.${table} BEGIN SELECT ${call(row)}; END`);
+    }
+  }
+}
