@@ -109,6 +109,16 @@ describe('admin POST /token', () => {
     expect(r.status).toBe(400);
     expect(r.json).toEqual({ success: false, message: 'Malformed JSON body' });
   });
+
+  it('refuses a body that is not valid UTF-8 (400) instead of mangling it, and takes a multi-byte one', async () => {
+    const bad = Buffer.concat([Buffer.from(`username=${ADMIN_USERNAME}&client_id=admin&password=`), Buffer.from([0xc3, 0x28])]);
+    const r = await http(`${server.adminUrl}/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: bad });
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({ success: false, message: 'Request body is not valid UTF-8' });
+    const good = await http(`${server.adminUrl}/token`, form({ username: ADMIN_USERNAME, password: 'wrong-pässwörd-€', client_id: 'admin' }));
+    expect(good.status).toBe(403); // parsed and checked: a wrong password, not a 400
+    expect(good.json).toEqual({ success: false, message: 'Invalid credentials' });
+  });
 });
 
 describe('plane isolation', () => {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Middleware } from 'koa';
 import { badRequest, HttpError } from './errors.js';
 
@@ -20,11 +21,10 @@ async function readLimited(stream: NodeJS.ReadableStream, limit: number): Promis
     if (size > limit) throw new HttpError(413, `Request body exceeds ${limit} bytes`);
     chunks.push(buf);
   }
-  const body = Buffer.concat(chunks);
-  const text = body.toString('utf8');
+  const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   // Reject bytes that are not valid UTF-8 instead of silently mangling them.
-  if (!Buffer.from(text, 'utf8').equals(body)) throw badRequest('Request body is not valid UTF-8');
-  return text;
+  if (!isUtf8(body)) throw badRequest('Request body is not valid UTF-8');
+  return body.toString('utf8');
 }
 
 function parseForm(text: string): { value: Record<string, string>; duplicates: string[] } {
