@@ -104,6 +104,22 @@ describe('SESSION_BASED_AUTH', () => {
     expect((await get(authorizeUrl(c, second.challenge), cookie)).headers.get('location')).toMatch(/^\/login\?jti=/);
   });
 
+  it('POST /logout ends the browser session too: the next authorization asks for the password again', async () => {
+    const c = await registered([['SESSION_BASED_AUTH', ''], ['SESSION_BASED_MAX_AGE', '600']]);
+    const first = pkce();
+    const fin = await passwordLogin(c, first.challenge);
+    const cookie = fin.headers.get('set-cookie')!.split(';')[0]!;
+    const tokens = await exchange(c, fin.headers.get('location')!, first.verifier);
+    expect(tokens.status).toBe(200);
+    expect((await get(authorizeUrl(c, pkce().challenge), cookie)).headers.get('location')).toMatch(/^\/login\/finalize\?jti=/);
+
+    const out = await http(`${server.authUrl}/logout`, { method: 'POST', headers: { Authorization: `Bearer ${tokens.json.access_token}` } });
+    expect(out.status).toBe(200);
+    expect((await get(authorizeUrl(c, pkce().challenge), cookie)).headers.get('location')).toMatch(/^\/login\?jti=/);
+    const row = a.db.prepare('SELECT is_revoked FROM sessions WHERE id = ?').get(sha256Digest(cookie.split('=')[1]!)) as { is_revoked: number };
+    expect(row.is_revoked).toBe(1);
+  });
+
   it('clients without the flag get no cookie', async () => {
     const c = await registered([]);
     const fin = await passwordLogin(c, pkce().challenge);
