@@ -8,6 +8,11 @@ interface Job {
   reject: (reason: unknown) => void;
 }
 
+export interface BatchOptions {
+  maxDelayMs?: number;
+  maxItems?: number;
+}
+
 export interface GroupCommit {
   /**
    * Runs `fn` inside the next group commit and resolves with its result once that commit is done.
@@ -16,12 +21,14 @@ export interface GroupCommit {
    */
   write<T>(fn: () => T): Promise<T>;
   /**
-   * A writer for records that need no answer of their own: the items queued before the next
+   * A writer for records that need no answer of their own: the items queued before the batch's
    * commit share one job (one savepoint), and `writeAll` gets them in queue order. Each item's
-   * promise settles with that job: all of the batch is written, or none of it.
+   * promise settles with that job: all of the batch is written, or none of it. By default a batch
+   * joins the next commit; with `maxDelayMs` it collects items for up to that long (or until
+   * `maxItems`) first, so many records share one commit's page encryption.
    */
-  batched<I>(writeAll: (items: readonly I[]) => void): (item: I) => Promise<void>;
-  /** Commits whatever is queued now (before the database closes). */
+  batched<I>(writeAll: (items: readonly I[]) => void, options?: BatchOptions): (item: I) => Promise<void>;
+  /** Commits whatever is queued now, delayed batches included (before the database closes). */
   flush(): void;
 }
 
@@ -46,7 +53,11 @@ export function createGroupCommit(db: Db): GroupCommit {
       }
     }));
 
+  // Delayed batches not yet handed to a commit; flush() hands them over first.
+  const waiting = new Set<() => void>();
+
   function flush(): void {
+    for (const handOver of [...waiting]) handOver();
     scheduled = false;
     const jobs = queue;
     queue = [];
@@ -74,14 +85,38 @@ export function createGroupCommit(db: Db): GroupCommit {
 
   return {
     write: (fn) => enqueue(fn),
-    batched<I>(writeAll: (items: readonly I[]) => void) {
-      let open: { items: I[]; done: Promise<void> } | null = null;
-      return (item: I) => {
-        if (!open) {
-          const items: I[] = [];
-          open = { items, done: enqueue(() => writeAll(items), () => { open = null; }) };
+    batched<I>(writeAll: (items: readonly I[]) => void, options: BatchOptions = {}) {
+      const { maxDelayMs = 0, maxItems = Number.POSITIVE_INFINITY } = options;
+      let open: { items: I[]; done: Promise<void>; handOver: () => void } | null = null;
+
+      function openBatch(): NonNullable<typeof open> {
+        const items: I[] = [];
+        let settle!: { resolve: () => void; reject: (reason: unknown) => void };
+        const done = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
+        let timer: NodeJS.Timeout | undefined;
+        let handedOver = false;
+        const batch = { items, done, handOver };
+        // Items keep joining until the commit takes the batch (the same turn as the hand-over).
+        function handOver(): void {
+          if (handedOver) return;
+          handedOver = true;
+          clearTimeout(timer);
+          waiting.delete(handOver);
+          enqueue(() => writeAll(items), () => { if (open === batch) open = null; }).then(settle.resolve, settle.reject);
         }
+        if (maxDelayMs > 0) {
+          timer = setTimeout(handOver, maxDelayMs);
+          waiting.add(handOver);
+        } else {
+          handOver();
+        }
+        return batch;
+      }
+
+      return (item: I) => {
+        open ??= openBatch();
         open.items.push(item);
+        if (open.items.length >= maxItems) open.handOver();
         return open.done;
       };
     },

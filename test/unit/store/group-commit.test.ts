@@ -112,4 +112,40 @@ describe('group commit', () => {
     await Promise.all([first, second]);
     expect(seen()).toEqual(['after-take', 'early']);
   });
+
+  it('batched({ maxDelayMs }): items of several turns share one writeAll and one commit, none written before the delay', async () => {
+    const calls: string[][] = [];
+    const record = group.batched<string>((items) => {
+      calls.push([...items]);
+      for (const v of items) insert(v)();
+    }, { maxDelayMs: 80 });
+    const before = commitsSeen();
+    const first = record('d1');
+    await new Promise((resolve) => setImmediate(resolve)); // a later turn
+    const second = record('d2');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen()).toEqual([]);
+    await Promise.all([first, second]);
+    expect(calls).toEqual([['d1', 'd2']]);
+    expect(seen()).toEqual(['d1', 'd2']);
+    expect(commitsSeen() - before).toBe(1);
+  });
+
+  it('batched({ maxItems }) hands a full batch to the next commit without waiting for the delay', async () => {
+    const record = group.batched<string>((items) => {
+      for (const v of items) insert(v)();
+    }, { maxDelayMs: 60_000, maxItems: 2 });
+    await Promise.all([record('m1'), record('m2')]);
+    expect(seen()).toEqual(['m1', 'm2']);
+  });
+
+  it('flush() writes a delayed batch at once (shutdown loses nothing)', async () => {
+    const record = group.batched<string>((items) => {
+      for (const v of items) insert(v)();
+    }, { maxDelayMs: 60_000 });
+    const pending = record('waiting');
+    group.flush();
+    expect(seen()).toEqual(['waiting']);
+    await expect(pending).resolves.toBeUndefined();
+  });
 });
