@@ -53,11 +53,15 @@ export function createGroupCommit(db: Db): GroupCommit {
       }
     }));
 
-  // Delayed batches not yet handed to a commit; flush() hands them over first.
+  // Delayed batches not yet handed to a commit; only flush() (shutdown) hurries them.
   const waiting = new Set<() => void>();
 
   function flush(): void {
     for (const handOver of [...waiting]) handOver();
+    commitQueued();
+  }
+
+  function commitQueued(): void {
     scheduled = false;
     const jobs = queue;
     queue = [];
@@ -78,7 +82,7 @@ export function createGroupCommit(db: Db): GroupCommit {
       queue.push({ run, resolve: resolve as (value: unknown) => void, reject, ...(taken ? { taken } : {}) });
       if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        setImmediate(commitQueued);
       }
     });
   }
