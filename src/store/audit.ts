@@ -61,7 +61,8 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
     ?? GENESIS;
 
   /** Inserts one record after the one whose hash is `prev`; returns its id and hash. */
-  function insertAfter(prev: string, entry: AuditEntry): { id: string; hash: string } {
+  /** `at`: when the event happened (a deferred record is inserted up to `deferMs` later). */
+  function insertAfter(prev: string, entry: AuditEntry, at = ctx.now().toISOString()): { id: string; hash: string } {
     const row = {
       id: newTimeOrderedId(),
       actor_id: entry.actorId ?? 'anonymous',
@@ -69,7 +70,7 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
       target: entry.target ?? null,
       secondary: entry.secondary ?? null,
       outcome: entry.outcome ?? 'success',
-      timestamp: ctx.now().toISOString(),
+      timestamp: at,
       ip_address: entry.ipAddress ?? null,
       user_agent: entry.userAgent ?? null,
     };
@@ -91,9 +92,9 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
 
   // Records with no change to go with them are chained in one savepoint per batch, reading the
   // previous hash once for all of them.
-  const appendAll = (entries: readonly AuditEntry[]): void => {
+  const appendAll = (records: readonly { entry: AuditEntry; at: string }[]): void => {
     let prev = lastHash();
-    for (const entry of entries) prev = insertAfter(prev, entry).hash;
+    for (const { entry, at } of records) prev = insertAfter(prev, entry, at).hash;
   };
   const appendBatched = ctx.group.batched(appendAll);
   const appendLater = ctx.group.batched(appendAll,
@@ -107,7 +108,7 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
      * with the other such records of this turn; resolves once committed.
      */
     async append(entry: AuditEntry): Promise<void> {
-      if (options.enabled) await appendBatched(entry);
+      if (options.enabled) await appendBatched({ entry, at: ctx.now().toISOString() });
     },
 
     /**
@@ -115,7 +116,7 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
      * committed within `deferMs` (or at 512 records, or when the store closes).
      */
     async appendDeferred(entry: AuditEntry): Promise<void> {
-      if (options.enabled) await appendLater(entry);
+      if (options.enabled) await appendLater({ entry, at: ctx.now().toISOString() });
     },
 
     async list(filter: AuditFilter = {}): Promise<{ rows: AuditRow[]; total: number }> {

@@ -126,6 +126,29 @@ describe('sessions', () => {
 });
 
 describe('audit chain', () => {
+  it('closing the store writes the deferred records still waiting (a clean shutdown loses none)', async () => {
+    const pending = store.audit.appendDeferred({ actorId: 'svc', action: 'token.introspect.success' });
+    store.close();
+    await pending;
+    const reopened = openDatabase({ file, key: KEY, synchronous: 'NORMAL' });
+    try {
+      expect((await createStore(reopened).audit.list({ action: 'token.introspect.success' })).total).toBe(1);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('a deferred record keeps the time of the event, not of its (later) commit', async () => {
+    const eventTime = clock.toISOString();
+    const pending = store.audit.appendDeferred({ actorId: 'svc', action: 'oidc_token_issued' });
+    clock = new Date(clock.getTime() + 3_600_000);
+    expect((await store.audit.list({ action: 'oidc_token_issued' })).total).toBe(0); // still waiting (50 ms)
+    await pending;
+    const { rows } = await store.audit.list({ action: 'oidc_token_issued' });
+    expect(rows.map((r) => r.timestamp)).toEqual([eventTime]);
+    expect((await store.audit.verify()).ok).toBe(true);
+  });
+
   it('chains records appended in one turn (one batch) with records written inside transactions', async () => {
     await Promise.all([0, 1, 2].map((i) => store.audit.append({ actorId: 'tester', action: `batch-${i}` })));
     await store.users.create({ id: crypto.randomUUID(), username: 'chained', email: 'c@example.com', passwordHash: 'x' },
