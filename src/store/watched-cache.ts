@@ -19,20 +19,28 @@ export interface WatchedCache {
 
 const NAME = /^[a-z_]+$/;
 
+/** Told about writes: the changed rows' keys, or none to empty the whole cache. */
 type Listener = (keys: readonly unknown[]) => void;
-// Per connection and cache name: the SQL function and triggers are made once and tell every cache
-// of that name (two stores on one handle must both hear about a write).
-const listeners = new WeakMap<Db, Map<string, Set<Listener>>>();
+
+/** What every cache on one connection shares. */
+interface Connection {
+  /** Per cache name, the caches to tell (two stores on one handle must both hear about a write). */
+  byName: Map<string, Set<Listener>>;
+  /** Empties every cache of the connection if another connection committed since the last look. */
+  noticeOtherConnections(): void;
+}
+
+const connections = new WeakMap<Db, Connection>();
 
 /**
  * Rows the hot path reads on every request, kept in memory and never stale:
  * - writes on this connection, whichever module or statement makes them, fire TEMP triggers that
  *   call back into JavaScript and drop the entry (or empty the cache); a rolled-back write drops
  *   it for nothing, which is harmless;
- * - commits by any other connection or process change `PRAGMA data_version`, read at the first
- *   lookup of each event-loop turn (the pragma is itself a read transaction, ≈ 5–10 µs under load;
- *   within one turn it is the snapshot every request of that turn would have read anyway), and
- *   empty the cache.
+ * - commits by any other connection or process change `PRAGMA data_version`, read once per
+ *   connection at the first lookup of each event-loop turn (the pragma is itself a read
+ *   transaction, ≈ 5–10 µs under load; within one turn it is the snapshot every request of that
+ *   turn would have read anyway), and empty every cache.
  * At `maxEntries` the cache starts over, which bounds memory whatever keys callers ask for.
  */
 export function createWatchedCache(db: Db, options: { name: string; tables: readonly WatchedTable[]; maxEntries: number }):
@@ -40,30 +48,14 @@ WatchedCache {
   if (!NAME.test(options.name)) throw new Error(`cache name must match ${NAME}`);
   const entries = new Map<string, unknown>();
   let emptyBeforeNextUse = false;
-  listen(db, options.name, options.tables, (keys) => {
+  const connection = listen(db, options.name, options.tables, (keys) => {
     if (keys.length === 0) emptyBeforeNextUse = true;
     else for (const key of keys) entries.delete(String(key));
   });
 
-  const dataVersion = db.prepare('PRAGMA data_version').pluck();
-  let seenVersion: unknown = dataVersion.get();
-  let checkedThisTurn = false;
-  const nextTurn = (): void => { checkedThisTurn = false; };
-
-  function noticeOtherConnections(): void {
-    if (checkedThisTurn) return;
-    checkedThisTurn = true;
-    setImmediate(nextTurn);
-    const version = dataVersion.get();
-    if (version !== seenVersion) {
-      seenVersion = version;
-      emptyBeforeNextUse = true;
-    }
-  }
-
   return {
     get<T>(key: string, load: () => T): T {
-      noticeOtherConnections();
+      connection.noticeOtherConnections();
       if (emptyBeforeNextUse) {
         entries.clear();
         emptyBeforeNextUse = false;
@@ -79,16 +71,40 @@ WatchedCache {
   };
 }
 
-function listen(db: Db, name: string, tables: readonly WatchedTable[], listener: Listener): void {
-  let byName = listeners.get(db);
-  if (!byName) listeners.set(db, byName = new Map());
-  const existing = byName.get(name);
+function connectionOf(db: Db): Connection {
+  const known = connections.get(db);
+  if (known) return known;
+  const byName = new Map<string, Set<Listener>>();
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let seenVersion: unknown = dataVersion.get();
+  let checkedThisTurn = false;
+  const nextTurn = (): void => { checkedThisTurn = false; };
+  const connection: Connection = {
+    byName,
+    noticeOtherConnections() {
+      if (checkedThisTurn) return;
+      checkedThisTurn = true;
+      setImmediate(nextTurn);
+      const version = dataVersion.get();
+      if (version === seenVersion) return;
+      seenVersion = version;
+      for (const group of byName.values()) for (const notify of group) notify([]);
+    },
+  };
+  connections.set(db, connection);
+  return connection;
+}
+
+/** Registers `listener` for writes to `tables` under cache `name`; makes the SQL function and triggers once. */
+function listen(db: Db, name: string, tables: readonly WatchedTable[], listener: Listener): Connection {
+  const connection = connectionOf(db);
+  const existing = connection.byName.get(name);
   if (existing) {
     existing.add(listener);
-    return;
+    return connection;
   }
   const group = new Set<Listener>([listener]);
-  byName.set(name, group);
+  connection.byName.set(name, group);
   const changed = `mad_cache_${name}_changed`;
   db.function(changed, { deterministic: false, varargs: true }, (...keys: unknown[]) => {
     for (const notify of group) notify(keys);
@@ -105,4 +121,5 @@ function listen(db: Db, name: string, tables: readonly WatchedTable[], listener:
         AFTER ${event} ON main.${table} BEGIN SELECT ${call(row)}; END`);
     }
   }
+  return connection;
 }

@@ -1,28 +1,20 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStore, migrate, openDatabase, type Db, type Store } from '../../../src/store/index.js';
-import { tempDir } from '../../helpers/tmp.js';
+import type { Store } from '../../../src/store/index.js';
+import { openTempStore, type TempStore } from '../../helpers/store.js';
 
-let cleanup: () => void;
-let db: Db;
+let temp: TempStore;
 let store: Store;
 let userId: string;
 let clientId: string;
 
 beforeEach(async () => {
-  const t = tempDir();
-  cleanup = t.cleanup;
-  db = openDatabase({ file: join(t.dir, 'c.db3'), key: 'unit-key-0123456789', synchronous: 'NORMAL' });
-  migrate(db);
-  store = createStore(db);
+  temp = openTempStore();
+  store = temp.store;
   userId = (await store.users.create({ id: crypto.randomUUID(), username: 'cora', email: 'c@example.com', passwordHash: 'x' })).id;
   clientId = (await store.clients.create({ id: crypto.randomUUID(), clientIdentifier: 'web', secretHash: '', secretKind: 'none',
     displayName: 'Web', audience: 'microauthd' })).id;
 });
-afterEach(() => {
-  db.close();
-  cleanup();
-});
+afterEach(() => temp.close());
 
 const later = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 

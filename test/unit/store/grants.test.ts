@@ -1,26 +1,18 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStore, migrate, openDatabase, type Db, type Store } from '../../../src/store/index.js';
+import type { Store } from '../../../src/store/index.js';
 import { ConsumedError } from '../../../src/store/types.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { openTempStore, type TempStore } from '../../helpers/store.js';
 
-let cleanup: () => void;
-let db: Db;
+let temp: TempStore;
 let store: Store;
 let userId: string;
 
 beforeEach(async () => {
-  const t = tempDir();
-  cleanup = t.cleanup;
-  db = openDatabase({ file: join(t.dir, 'g.db3'), key: 'unit-key-0123456789', synchronous: 'NORMAL' });
-  migrate(db);
-  store = createStore(db);
+  temp = openTempStore();
+  store = temp.store;
   userId = (await store.users.create({ id: crypto.randomUUID(), username: 'gina', email: 'g@example.com', passwordHash: 'x' })).id;
 });
-afterEach(() => {
-  db.close();
-  cleanup();
-});
+afterEach(() => temp.close());
 
 async function grant(jti: string, client: string, plane: 'auth' | 'admin' = 'auth', refresh = true): Promise<void> {
   const now = new Date();

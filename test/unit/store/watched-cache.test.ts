@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStore, migrate, openDatabase, type Db, type Store } from '../../../src/store/index.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { createStore, openDatabase, type Db, type Store } from '../../../src/store/index.js';
+import { openTempStore, UNIT_DB_KEY as KEY, type TempStore } from '../../helpers/store.js';
 
 // The client reads and session-liveness reads of the hot path are served from memory
 // (store/watched-cache.ts); these tests check that every way the rows can change is seen on the next read.
-const KEY = 'unit-key-0123456789';
-let cleanup: () => void;
+let temp: TempStore;
 let file: string;
 let db: Db;
 let store: Store;
@@ -14,21 +12,14 @@ let clientId: string;
 let scopeId: string;
 
 beforeEach(async () => {
-  const t = tempDir();
-  cleanup = t.cleanup;
-  file = join(t.dir, 'cache.db3');
-  db = openDatabase({ file, key: KEY, synchronous: 'NORMAL' });
-  migrate(db);
-  store = createStore(db);
+  temp = openTempStore();
+  ({ file, db, store } = temp);
   clientId = (await store.clients.create({ id: crypto.randomUUID(), clientIdentifier: 'svc', secretHash: 'h1', secretKind: 'sha256',
     displayName: 'Service', audience: 'api' })).id;
   scopeId = (await store.scopes.create('read', 'Read things')).id;
   await store.clients.assignScopes(clientId, [scopeId]);
 });
-afterEach(() => {
-  db.close();
-  cleanup();
-});
+afterEach(() => temp.close());
 
 describe('client cache', () => {
   it('serves repeated reads from memory: the same frozen objects come back', async () => {

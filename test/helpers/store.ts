@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { createStore, migrate, openDatabase, type Db, type Store } from '../../src/store/index.js';
+import { tempDir } from './tmp.js';
+
+export const UNIT_DB_KEY = 'unit-key-0123456789';
+
+export interface TempStore {
+  file: string;
+  db: Db;
+  store: Store;
+  /** Closes the database (if still open) and removes the temp folder. */
+  close(): void;
+}
+
+/** A migrated SQLCipher file in a fresh temp folder, with a store on it (store unit tests). */
+export function openTempStore(now?: () => Date): TempStore {
+  const t = tempDir();
+  const file = join(t.dir, 'unit.db3');
+  const db = openDatabase({ file, key: UNIT_DB_KEY, synchronous: 'NORMAL' });
+  migrate(db);
+  return {
+    file, db, store: createStore(db, now),
+    close() {
+      if (db.open) db.close();
+      t.cleanup();
+    },
+  };
+}
