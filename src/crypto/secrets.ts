@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 /** 32 random bytes (256 bits), base64url: refresh tokens, codes, generated client secrets. */
 export function randomToken(bytes = 32): string {
@@ -40,8 +40,9 @@ export function newTimeOrderedId(): string {
 }
 
 /** base64url(SHA-256(value)): how high-entropy secrets are stored; argon2 would add cost, not safety. */
+// crypto.hash() (one shot) costs half of createHash().update().digest() for short inputs.
 export function sha256Digest(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('base64url');
+  return hash('sha256', value, 'base64url');
 }
 
 /**
@@ -49,7 +50,7 @@ export function sha256Digest(value: string): string {
  * the comparison is fixed-length and the length of the secret does not leak either.
  */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a, 'utf8').digest();
-  const db = createHash('sha256').update(b, 'utf8').digest();
+  const da = hash('sha256', a, 'buffer');
+  const db = hash('sha256', b, 'buffer');
   return timingSafeEqual(da, db);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Signer } from '../crypto/keyring.js';
 import { newId, newJti, newTimeOrderedId, randomToken, sha256Digest } from '../crypto/secrets.js';
 import { verifyTotp } from '../crypto/totp.js';
@@ -139,7 +139,7 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
    */
   async function signIdToken(client: AuthenticatedClient, user: UserRow, req: IdTokenRequest, accessToken: string,
     iat: number): Promise<string> {
-    const digest = createHash('sha256').update(accessToken, 'ascii').digest();
+    const digest = hash('sha256', accessToken, 'buffer');
     return deps.signer.sign({
       iss: deps.issuer, sub: user.id, aud: client.clientIdentifier, azp: client.clientIdentifier, iat, nbf: iat,
       exp: iat + deps.policy.idTokenSeconds, auth_time: req.authTime, ...(req.nonce ? { nonce: req.nonce } : {}), amr: req.amr,

@@ -126,9 +126,8 @@ export function createTokenIntrospection(deps: IntrospectionDeps) {
         target: `client=${caller.clientIdentifier}`, outcome: ok ? 'success' : 'failure', ...(ok ? {} : { secondary: 'inactive_or_foreign' }) },
       deps.onAuditFailure);
       if (!ok || !f) return { ...INACTIVE };
-      const out = await describe(f);
-      for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
-      return out;
+      // Absent claims stay undefined: JSON leaves them out (deleting them would slow the object down).
+      return describe(f);
     },
 
     /** Auth-plane `/revoke` (RFC 7009): own tokens, or any with `microauthd:revoke`; silent otherwise (§2.2). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { newTimeOrderedId } from '../crypto/secrets.js';
 import type { StoreContext } from './context.js';
 import type { AuditEntry, AuditRow } from './types.js';
@@ -21,7 +21,7 @@ const toRow = (r: AuditDbRow): AuditRow => ({
 function chainHash(prevHash: string, r: Omit<AuditDbRow, 'seq' | 'prev_hash' | 'hash'>): string {
   const canonical = JSON.stringify([r.id, r.actor_id, r.action, r.target, r.secondary, r.outcome,
     r.timestamp, r.ip_address, r.user_agent]);
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+  return hash('sha256', `${prevHash}\n${canonical}`, 'hex');
 }
 
 export interface AuditFilter {

@@ -68,32 +68,39 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
    * record). Refuses (ConsumedError) to extend a revoked family, so a successor minted while a reuse
    * was being detected is never left alive. Runs inside the caller's transaction.
    */
-  function issueSync(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry): void {
+  function issueSync(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry,
+    /** Rotation: the family was checked and the parent linked by `redeemSync` in this transaction. */
+    rotated = false): void {
     const now = ctx.now().toISOString();
-    if (refresh && familyRevoked(refresh.familyId)) throw new ConsumedError('refresh token family has been revoked');
+    if (refresh && !rotated && familyRevoked(refresh.familyId)) throw new ConsumedError('refresh token family has been revoked');
     sessions.insertSync({ ...session, familyId: refresh?.familyId ?? session.familyId ?? null });
     if (refresh) {
       ctx.sql(`INSERT INTO refresh_tokens (id, user_id, session_id, client_identifier, token_sha256, family_id, issued_at,
         expires_at, is_openid_token, scope, auth_time, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         refresh.id, session.userId, session.id, session.clientIdentifier, refresh.tokenSha256, refresh.familyId, now,
         refresh.expiresAt, refresh.isOpenidToken ? 1 : 0, refresh.scope ?? '', refresh.authTime ?? null, refresh.amr ?? '');
-      if (refresh.parentId) ctx.sql('UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?').run(refresh.id, refresh.parentId);
+      if (refresh.parentId && !rotated) ctx.sql('UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?').run(refresh.id, refresh.parentId);
     }
     if (entry) audit.appendSync(entry);
   }
 
-  /** Spends the token if it is live and bound to this client; runs inside the caller's transaction. */
-  function redeemSync(tokenSha256: string, clientIdentifier: string): Redemption {
+  /**
+   * Spends the token if it is live and bound to this client; runs inside the caller's transaction.
+   * `successor`: in a rotation, the new token; when it names this token as its parent, the same
+   * UPDATE records it as `replaced_by`.
+   */
+  function redeemSync(tokenSha256: string, clientIdentifier: string, successor?: NewRefreshToken): Redemption {
     const now = ctx.now().toISOString();
     const r = ctx.sql('SELECT * FROM refresh_tokens WHERE token_sha256 = ?').get(tokenSha256) as RefreshDbRow | undefined;
     // RFC 6749 §6: the token is bound to the client it was issued to.
     if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
     if (r.used_at !== null) return { kind: 'reused', token: toRefresh(r) };
     if (bool(r.is_revoked) || r.expires_at <= now || familyRevoked(r.family_id)) return { kind: 'invalid' };
-    const { changes } = ctx.sql('UPDATE refresh_tokens SET used_at = ?, is_revoked = 1 WHERE id = ? AND used_at IS NULL')
-      .run(now, r.id);
+    const replacedBy = successor && successor.parentId === r.id ? successor.id : null;
+    const { changes } = ctx.sql(`UPDATE refresh_tokens SET used_at = ?, is_revoked = 1, replaced_by = coalesce(?, replaced_by)
+      WHERE id = ? AND used_at IS NULL`).run(now, replacedBy, r.id);
     if (changes === 0) return { kind: 'reused', token: toRefresh(r) };
-    return { kind: 'redeemed', token: toRefresh({ ...r, used_at: now, is_revoked: 1 }) };
+    return { kind: 'redeemed', token: toRefresh({ ...r, used_at: now, is_revoked: 1, replaced_by: replacedBy ?? r.replaced_by }) };
   }
 
   return {
@@ -120,10 +127,14 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
      */
     async rotate(tokenSha256: string, clientIdentifier: string,
       successor: { session: NewSession; refresh: NewRefreshToken; entry: AuditEntry }): Promise<Redemption> {
+      // The common case saves two statements: the spend records the successor's id, and the family
+      // checked by the spend is not read again (both only when the successor is built from this token).
+      const { refresh } = successor;
       return ctx.group.write((): Redemption => {
-        const r = redeemSync(tokenSha256, clientIdentifier);
+        const r = redeemSync(tokenSha256, clientIdentifier, refresh);
         if (r.kind !== 'redeemed') return r;
-        issueSync(successor.session, successor.refresh, successor.entry);
+        const sameFamily = r.token.familyId === refresh.familyId && r.token.id === refresh.parentId;
+        issueSync(successor.session, refresh, successor.entry, sameFamily);
         return r;
       });
     },

@@ -7,7 +7,7 @@ const SAFE_ID = /^[\w.-]{1,64}$/;
 export function requestId(): Middleware {
   return async function assignRequestId(ctx, next) {
     const incoming = ctx.get('X-Request-Id');
-    ctx.state.requestId = SAFE_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
     ctx.set('X-Request-Id', ctx.state.requestId as string);
     await next();
   };

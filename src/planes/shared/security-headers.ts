@@ -16,13 +16,17 @@ export function securityHeaders(options: { htmlCsp?: string } = {}): Middleware 
       ctx.set('Referrer-Policy', 'no-referrer');
       ctx.set('X-Frame-Options', 'DENY');
       if (!ctx.response.get('Content-Security-Policy')) {
-        ctx.set('Content-Security-Policy', ctx.response.is('html') ? htmlCsp : "default-src 'none'; frame-ancestors 'none'");
+        // A prefix test instead of ctx.response.is('html'), which parses the media type on every response.
+        ctx.set('Content-Security-Policy', isHtml(ctx.response.get('Content-Type')) ? htmlCsp : "default-src 'none'; frame-ancestors 'none'");
       }
       ctx.set('Cross-Origin-Resource-Policy', 'same-site');
       if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     }
   };
 }
+
+const isHtml = (contentType: unknown): boolean =>
+  typeof contentType === 'string' && contentType.trimStart().toLowerCase().startsWith('text/html');
 
 /** RFC 6749 §5.1: token responses must not be cached. */
 export function noStore(): Middleware {

@@ -109,6 +109,15 @@ describe('refresh rotation in one transaction (refreshTokens.rotate)', () => {
     expect((await store.audit.list({ action: 'refresh_token_used' })).total).toBe(1);
   });
 
+  it('records replaced_by on the successor\'s named parent only (the spend links it when they are the same row)', async () => {
+    await grant('r1', 'web');
+    await grant('r2', 'web');
+    const elsewhere = { ...successor('n4'), refresh: { ...successor('n4').refresh, parentId: 'rt-r2' } };
+    expect((await store.refreshTokens.rotate('digest-r1', 'web', elsewhere)).kind).toBe('redeemed');
+    expect(await store.refreshTokens.get('rt-r1')).toMatchObject({ replacedBy: null, isRevoked: true });
+    expect(await store.refreshTokens.get('rt-r2')).toMatchObject({ replacedBy: 'rt-n4', usedAt: null });
+  });
+
   it('another client\'s token is invalid and stays unspent', async () => {
     await grant('r1', 'cli');
     expect((await store.refreshTokens.rotate('digest-r1', 'web', successor('n1'))).kind).toBe('invalid');

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Instructions per request on the server's main thread, counted by valgrind's callgrind: unlike
+# req/s or CPU time, the count repeats within about 1 % from run to run on this shared machine,
+# so a change of a few per cent in the HTTP stack can be seen. Needs valgrind (Debian package)
+# and a build (`npm run build`).
+#
+#   bash bench/callgrind.sh /jwks.json          # GET on the auth plane of a fresh server
+#   N=4000 W=8000 bash bench/callgrind.sh /.well-known/openid-configuration
+#
+# The server runs under callgrind (≈ 50× slower); W warm-up requests let V8 optimise the hot
+# code, then the counters are zeroed, N requests are made (8 connections, keep-alive) and dumped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${PORT:-19040}
+N=${N:-2000}
+W=${W:-6000}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$dir/cg.out" node dist/src/main.js \
+  --db-file "$dir/mad.db3" --auth-port "$PORT" --admin-port $((PORT + 1)) --no-prompt --log-level warn \
+  --admin-password callgrind-admin-password --rate-limit-auth 0 --rate-limit-admin 0 \
+  --auth-domain 127.0.0.1 --auth-domain-no-ssl >"$dir/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 600); do grep -q "microauthd ready" "$dir/server.log" && break; sleep 1; done
+grep -q "microauthd ready" "$dir/server.log" || { cat "$dir/server.log"; kill $server; exit 1; }
+load() {
+  node --input-type=module -e '
+    import http from "node:http";
+    const [url, n] = process.argv.slice(1);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+    let left = Number(n), bad = 0;
+    const one = () => new Promise((done) => http.get(url, { agent }, (r) => { r.resume(); r.on("end", () => { if (r.statusCode >= 400) bad++; done(); }); }));
+    await Promise.all(Array.from({ length: 8 }, async () => { while (left-- > 0) await one(); }));
+    agent.destroy();
+    if (bad) { console.error(`${bad} error responses`); process.exit(1); }' "http://127.0.0.1:$PORT$1" "$2"
+}
+load "$1" "$W"
+callgrind_control -z $server >/dev/null
+load "$1" "$N"
+callgrind_control -d $server >/dev/null
+kill $server; wait $server 2>/dev/null || true
+main=$(grep -l "^thread: 1$" "$dir"/cg.out.1-* | head -1)
+count() { grep -h "^summary:\|^totals:" "$1" | head -1 | awk '{print $2}'; }
+all=0
+for f in "$dir"/cg.out.1-*; do all=$((all + $(count "$f"))); done
+echo "$1: main thread $(($(count "$main") / N)) instructions/request, all threads $((all / N)) (N=$N after $W warm-up)"
