@@ -35,9 +35,9 @@ load() {
     if (bad) { console.error(`${bad} error responses`); process.exit(1); }' "http://127.0.0.1:$PORT$1" "$2"
 }
 load "$1" "$W"
-callgrind_control -z $server >/dev/null
+callgrind_control -z $server >/dev/null 2>&1
 load "$1" "$N"
-callgrind_control -d $server >/dev/null
+callgrind_control -d $server >/dev/null 2>&1
 kill $server; wait $server 2>/dev/null || true
 main=$(grep -l "^thread: 1$" "$dir"/cg.out.1-* | head -1)
 count() { grep -h "^summary:\|^totals:" "$1" | head -1 | awk '{print $2}'; }
