@@ -39,8 +39,10 @@ export function newTimeOrderedId(): string {
   return `${t.slice(0, 8)}-${t.slice(8)}-7${randomUUID().slice(15)}`;
 }
 
-/** base64url(SHA-256(value)): how high-entropy secrets are stored; argon2 would add cost, not safety. */
-// crypto.hash() (one shot) costs half of createHash().update().digest() for short inputs.
+/**
+ * base64url(SHA-256(value)): how high-entropy secrets are stored; argon2 would add cost, not safety.
+ * One-shot crypto.hash() costs half of createHash().update().digest() for inputs this short.
+ */
 export function sha256Digest(value: string): string {
   return hash('sha256', value, 'base64url');
 }
