@@ -133,8 +133,9 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
       return ctx.group.write((): Redemption => {
         const r = redeemSync(tokenSha256, clientIdentifier, refresh);
         if (r.kind !== 'redeemed') return r;
-        const sameFamily = r.token.familyId === refresh.familyId && r.token.id === refresh.parentId;
-        issueSync(successor.session, refresh, successor.entry, sameFamily);
+        // Linked by the spend (it names this token as parent) and of the family the spend checked.
+        const linked = r.token.replacedBy === refresh.id && r.token.familyId === refresh.familyId;
+        issueSync(successor.session, refresh, successor.entry, linked);
         return r;
       });
     },
