@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { luaScript, runWrk } from './wrk.mjs';
-import { cpuSeconds, memory, resetPeak } from './server.mjs';
+import { cpuSeconds, mainThreadCpuSeconds, memory, resetPeak } from './server.mjs';
 
 export const PEER_CLIENT_ID = 'bench-peer';
 export const PEER_CLIENT_SECRET = 'bench-peer-secret-0123456789abcdef0123456789abcdef';
@@ -82,17 +82,19 @@ export async function comparePeer({ alg, ours, seconds, connections, dir, rounds
       for (const side of sides) {
         resetPeak(side.pid);
         const cpu0 = cpuSeconds(side.pid);
+        const main0 = mainThreadCpuSeconds(side.pid);
         const r = await runWrk({ url: side.url, script: side.script, seconds, connections, dir, name: `cmp-${side.who}-${alg}` });
-        runs[side.who].push({ ...r, peakMb: memory(side.pid).peakMb, cpuUs: ((cpuSeconds(side.pid) - cpu0) * 1e6) / r.total });
+        runs[side.who].push({ ...r, peakMb: memory(side.pid).peakMb, cpuUs: ((cpuSeconds(side.pid) - cpu0) * 1e6) / r.total,
+          mainUs: ((mainThreadCpuSeconds(side.pid) - main0) * 1e6) / r.total });
       }
     }
     return sides.map(({ who }) => {
       const mid = median(runs[who].map((r) => r.rps));
       const r = runs[who].find((x) => x.rps === mid);
       const row = { scenario: 'client_credentials', alg: `${alg}, in turns`, pair: alg, peer: who === 'peer', rps: r.rps, p50: r.p50, p99: r.p99,
-        errors: runs[who].reduce((n, x) => n + x.errors, 0), requests: r.total, peakMb: r.peakMb, cpuUs: r.cpuUs,
+        errors: runs[who].reduce((n, x) => n + x.errors, 0), requests: r.total, peakMb: r.peakMb, cpuUs: r.cpuUs, mainUs: r.mainUs,
         allRps: runs[who].map((x) => Math.round(x.rps)) };
-      console.log(`client_credentials (${alg}) ${who === 'peer' ? 'oidc-provider' : 'microauthd'} in turns: ${row.allRps.join(', ')} req/s (median ${r.rps.toFixed(0)}), errors ${row.errors}, server CPU ${r.cpuUs.toFixed(0)} µs/req`);
+      console.log(`client_credentials (${alg}) ${who === 'peer' ? 'oidc-provider' : 'microauthd'} in turns: ${row.allRps.join(', ')} req/s (median ${r.rps.toFixed(0)}), errors ${row.errors}, server CPU ${r.cpuUs.toFixed(0)} µs/req (main thread ${r.mainUs.toFixed(0)})`);
       return row;
     });
   } finally {

@@ -44,7 +44,7 @@ import { createMaintenance, type Maintenance } from './services/maintenance.js';
 import { resolveDatabaseKey } from './setup/db-key.js';
 import { ensureFirstAdmin } from './setup/first-run.js';
 import { terminalPrompter, type Prompter } from './setup/prompt.js';
-import { createStore, migrate, openDatabase } from './store/index.js';
+import { createStore, migrate, openDatabase, startCheckpointer, type Checkpointer } from './store/index.js';
 
 export interface StartOptions {
   log?: Logger;
@@ -70,8 +70,13 @@ export async function start(config: Config, options: StartOptions = {}): Promise
 
   const db = openDatabase({ file: config.dbFile, key, synchronous: config.dbSynchronous as 'NORMAL' | 'FULL', cacheMb: config.dbCacheMb });
   const servers: Server[] = [];
+  let checkpointer: Checkpointer | null = null;
   try {
     migrate(db);
+    if (config.dbCheckpointMs > 0) {
+      checkpointer = startCheckpointer(db, { file: config.dbFile, key, intervalMs: config.dbCheckpointMs,
+        onError: (err) => log.error({ err }, 'the checkpoint worker failed; checkpoints run on the serving thread again') });
+    }
     const store = createStore(db, undefined, { audit: { enabled: config.enableAuditLogging } });
     if (!config.enableAuditLogging) log.warn('audit logging is off (--enable-audit-logging=false): no audit records are written');
     const now = () => new Date();
@@ -204,12 +209,14 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       stop: () => (stopping ??= (async () => {
         maintenance.stop();
         await Promise.all(servers.map(closeServer));
+        await checkpointer?.stop();
         store.close();
         log.info('microauthd stopped');
       })()),
     };
   } catch (err) {
     await Promise.all(servers.map(closeServer));
+    await checkpointer?.stop();
     db.close();
     throw err;
   }

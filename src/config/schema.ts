@@ -95,6 +95,8 @@ export const OPTIONS = [
     description: 'SQLite `synchronous` pragma in WAL mode. NORMAL may lose the last transactions on power loss (not on a crash); FULL is durable but slower.' },
   { key: 'db-cache-mb', group: 'database', type: 'int', default: 64, min: 2, max: 4096, ours: true,
     description: 'SQLite page cache in MiB (filled on demand). Every page read from disk is decrypted and authenticated, so a cache that holds the hot indexes saves most of that work.' },
+  { key: 'db-checkpoint-ms', group: 'database', type: 'int', default: 200, min: 0, max: 60000, ours: true,
+    description: 'How often a worker thread copies committed WAL pages into the database file (each is decrypted and encrypted again). 0 = the serving thread does it after its own commits, as SQLite does by default.' },
 
   // ── AUTH plane ───────────────────────────────────────────────────────────
   { key: 'auth-ip', group: 'auth-plane', type: 'string', default: '127.0.0.1', description: 'AUTH plane bind address (IPv4 or IPv6).' },

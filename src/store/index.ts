@@ -18,6 +18,7 @@ import { createSigningKeyStore } from './signing-keys.js';
 import { createUserStore } from './users.js';
 
 export { openDatabase, DatabaseOpenError, type Db } from './open.js';
+export { startCheckpointer, type Checkpointer } from './checkpointer.js';
 export { migrate, bundledMigrations, schemaVersion, DatabaseTooNewError } from './migrate.js';
 export * from './types.js';
 

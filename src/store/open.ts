@@ -17,6 +17,14 @@ export class DatabaseOpenError extends Error {
 }
 
 /**
+ * The pragmas that unlock the file (SQLCipher 4 format); none for an unencrypted database. Every
+ * connection to the file runs them first (the checkpoint worker's too).
+ */
+export function keyPragmas(key: string | null): string[] {
+  return key === null ? [] : [`cipher='sqlcipher'`, 'legacy=4', `key='${key.replaceAll("'", "''")}'`];
+}
+
+/**
  * Opens the database file, applies the SQLCipher key and checks it by reading the schema:
  * with a wrong key SQLCipher only fails on the first read, so we force one here.
  */
@@ -25,11 +33,7 @@ export function openDatabase(options: OpenOptions): Db {
   if (options.file !== ':memory:' && !existsSync(options.file)) closeSync(openSync(options.file, 'a', 0o600));
   const db = new Database(options.file);
   try {
-    if (options.key !== null) {
-      db.pragma(`cipher='sqlcipher'`);
-      db.pragma('legacy=4');
-      db.pragma(`key='${options.key.replaceAll("'", "''")}'`);
-    }
+    for (const pragma of keyPragmas(options.key)) db.pragma(pragma);
     db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous}`);
