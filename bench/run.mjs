@@ -204,7 +204,8 @@ function writeReport({ results: rows, bound: argon2, startup: st, seconds: secs,
 Machine: ${machine}. wrk, 1 thread, ${conns} connections (password grant: ${Math.max(4, 2 * availableParallelism())}), ${secs} s per scenario,
 server and load generator on the same machine. argon2id t=${ARGON2.time}, m=${ARGON2.memory} KiB, p=${ARGON2.parallelism}.
 RS256 is the default key type (as in the original); ES256 is \`--prefer-ec-token-signer\`. "server CPU" is the server
-process's CPU time (all threads) per request.
+process's CPU time (all threads) per request; "main thread" the part of it on the thread that runs all JavaScript and
+the database, the budget req/s is bounded by.
 
 ${table}
 
