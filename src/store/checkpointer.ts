@@ -49,10 +49,14 @@ export function startCheckpointer(db: Db, options: CheckpointerOptions): Checkpo
     void exited.then(() => resolve());
   });
 
+  /** The serving connection checkpoints after its own commits again, as SQLite does by default. */
+  function handBack(): void {
+    if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+  }
   function takeOver(err: Error): void {
     if (failed || stopping) return;
     failed = true;
-    if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+    handBack();
     options.onError(err);
   }
   worker.on('error', (err) => takeOver(err));
@@ -66,7 +70,7 @@ export function startCheckpointer(db: Db, options: CheckpointerOptions): Checkpo
         worker.postMessage('stop');
       }
       await exited;
-      if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+      handBack();
     },
   };
 }
