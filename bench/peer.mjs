@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { luaScript, runWrk } from './wrk.mjs';
-import { cpuSeconds, mainThreadCpuSeconds, memory, resetPeak } from './server.mjs';
+import { cpuMeter, memory, resetPeak } from './server.mjs';
 
 export const PEER_CLIENT_ID = 'bench-peer';
 export const PEER_CLIENT_SECRET = 'bench-peer-secret-0123456789abcdef0123456789abcdef';
@@ -81,11 +81,9 @@ export async function comparePeer({ alg, ours, seconds, connections, dir, rounds
     for (let round = 0; round < rounds; round++) {
       for (const side of sides) {
         resetPeak(side.pid);
-        const cpu0 = cpuSeconds(side.pid);
-        const main0 = mainThreadCpuSeconds(side.pid);
+        const cpu = cpuMeter(side.pid);
         const r = await runWrk({ url: side.url, script: side.script, seconds, connections, dir, name: `cmp-${side.who}-${alg}` });
-        runs[side.who].push({ ...r, peakMb: memory(side.pid).peakMb, cpuUs: ((cpuSeconds(side.pid) - cpu0) * 1e6) / r.total,
-          mainUs: ((mainThreadCpuSeconds(side.pid) - main0) * 1e6) / r.total });
+        runs[side.who].push({ ...r, peakMb: memory(side.pid).peakMb, ...cpu(r.total) });
       }
     }
     return sides.map(({ who }) => {

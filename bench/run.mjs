@@ -11,7 +11,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { luaScript, runWrk } from './wrk.mjs';
-import { cpuSeconds, mainThreadCpuSeconds, memory, resetPeak, startServer } from './server.mjs';
+import { cpuMeter, memory, resetPeak, startServer } from './server.mjs';
 import { seed } from './seed.mjs';
 import { comparePeer } from './peer.mjs';
 import { printProfile } from './cpu-profile.mjs';
@@ -166,14 +166,11 @@ function requestOf(name, s) {
 
 async function measure(sc, alg, pid) {
   resetPeak(pid);
-  const cpuBefore = cpuSeconds(pid);
-  const mainBefore = mainThreadCpuSeconds(pid);
+  const cpu = cpuMeter(pid);
   const r = await runWrk({ url: sc.url, script: sc.script, seconds, connections: sc.connections ?? connections, dir, name: `${sc.name}-${alg}` });
   const mem = memory(pid);
-  // Server CPU per request (all its threads): comparable across runs even when the machine is busy.
-  const cpuUs = ((cpuSeconds(pid) - cpuBefore) * 1e6) / r.total;
-  // The main thread runs all JavaScript and the database: the budget that req/s is really bounded by.
-  const mainUs = ((mainThreadCpuSeconds(pid) - mainBefore) * 1e6) / r.total;
+  // Server CPU per request (all threads, and the main thread alone): comparable across runs even when the machine is busy.
+  const { cpuUs, mainUs } = cpu(r.total);
   const row = { scenario: sc.name, alg, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.total, peakMb: mem.peakMb, cpuUs, mainUs, target: sc.target };
   if (sc.name === 'password') row.ofBound = r.rps / bound().verifiesPerSecond;
   console.log(`${sc.name} (${alg}): ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}, peak RSS ${mem.peakMb.toFixed(0)} MB, server CPU ${cpuUs.toFixed(0)} µs/req (main thread ${mainUs.toFixed(0)})`

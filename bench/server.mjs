@@ -47,16 +47,20 @@ export function resetPeak(pid) {
   }
 }
 
-/** CPU seconds (user + system, all threads) a process has used so far (Linux /proc, 100 ticks/s). */
-export function cpuSeconds(pid) {
-  return statCpuSeconds(`/proc/${pid}/stat`);
+/**
+ * Starts counting a process's CPU time; the returned function gives the µs per request since then,
+ * of all threads (`cpuUs`) and of the main thread alone (`mainUs`: the one that runs all JavaScript
+ * and SQLite, the budget req/s is bounded by).
+ */
+export function cpuMeter(pid) {
+  const all = () => statCpuSeconds(`/proc/${pid}/stat`);
+  const main = () => statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+  const all0 = all();
+  const main0 = main();
+  return (requests) => ({ cpuUs: ((all() - all0) * 1e6) / requests, mainUs: ((main() - main0) * 1e6) / requests });
 }
 
-/** CPU seconds of the process's main thread alone: the one that runs all JavaScript of the server. */
-export function mainThreadCpuSeconds(pid) {
-  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
-}
-
+/** CPU seconds (user + system) in a /proc stat file (100 ticks/s). */
 function statCpuSeconds(file) {
   const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
