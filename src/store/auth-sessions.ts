@@ -1,6 +1,7 @@
 import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
 import { bool, type AuditEntry } from './types.js';
+import { revokedSql } from './family-revocation.js';
 
 /** A login in progress (authorization request → password → optional TOTP → finalize). */
 export interface AuthSessionRow {
@@ -70,7 +71,7 @@ export function createAuthSessionStore(ctx: StoreContext, audit: AuditStore) {
     /** The live (unrevoked, unexpired) browser session with this cookie digest for this client, or null. */
     async browserSession(idSha256: string, clientIdentifier: string): Promise<BrowserSessionRow | null> {
       const r = ctx.sql(`SELECT user_id, client_identifier, issued_at, session_expires_at FROM sessions WHERE id = ?
-        AND client_identifier = ? AND is_session_based = 1 AND is_revoked = 0 AND session_expires_at > ?`)
+        AND client_identifier = ? AND is_session_based = 1 AND NOT ${revokedSql('sessions')} AND session_expires_at > ?`)
         .get(idSha256, clientIdentifier, ctx.now().toISOString()) as
         { user_id: string; client_identifier: string; issued_at: string; session_expires_at: string } | undefined;
       return r ? { userId: r.user_id, clientIdentifier: r.client_identifier, issuedAt: r.issued_at, sessionExpiresAt: r.session_expires_at } : null;

@@ -1,7 +1,7 @@
 import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
 import { revokeGrantsSync } from './revoke-grants.js';
-import { toSession } from './sessions.js';
+import { sessionColumns, toSession } from './sessions.js';
 import type { AuditEntry, SessionRow } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ export function createGrantStore(ctx: StoreContext, audit: AuditStore) {
   return {
     /** Every auth-plane session of a user, newest first, with the username filled in. */
     async sessionsOfUser(userId: string): Promise<(SessionRow & { username: string })[]> {
-      const rows = ctx.sql(`SELECT s.*, u.username AS username FROM sessions s JOIN users u ON u.id = s.user_id
+      const rows = ctx.sql(`SELECT ${sessionColumns('s')}, u.username AS username FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.user_id = ? AND s.mad_use = 'auth' ORDER BY s.issued_at DESC LIMIT 1000`).all(userId) as
         (Parameters<typeof toSession>[0] & { username: string })[];
       return rows.map((r) => ({ ...toSession(r), username: r.username }));

@@ -2,6 +2,7 @@ import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
 import { bool, ConsumedError, type AuditEntry, type NewSession } from './types.js';
 import type { createSessionStore } from './sessions.js';
+import { revokedSql } from './family-revocation.js';
 
 export interface RefreshTokenRow {
   id: string;
@@ -38,6 +39,11 @@ interface RefreshDbRow {
   issued_at: string; expires_at: string; is_revoked: number; used_at: string | null; replaced_by: string | null;
   is_openid_token: number; scope: string; auth_time: number | null; amr: string;
 }
+
+/** A refresh token row as the store reads it: `is_revoked` counts its family's revocation. */
+const COLUMNS = ['id', 'user_id', 'session_id', 'client_identifier', 'token_sha256', 'family_id', 'issued_at', 'expires_at',
+  'used_at', 'replaced_by', 'is_openid_token', 'scope', 'auth_time', 'amr'].join(', ') +
+  `, ${revokedSql('refresh_tokens')} AS is_revoked`;
 
 const toRefresh = (r: RefreshDbRow): RefreshTokenRow => ({
   id: r.id, userId: r.user_id, sessionId: r.session_id, clientIdentifier: r.client_identifier, familyId: r.family_id,
@@ -91,11 +97,12 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
    */
   function redeemSync(tokenSha256: string, clientIdentifier: string, successor?: NewRefreshToken): Redemption {
     const now = ctx.now().toISOString();
-    const r = ctx.sql('SELECT * FROM refresh_tokens WHERE token_sha256 = ?').get(tokenSha256) as RefreshDbRow | undefined;
+    const r = ctx.sql(`SELECT ${COLUMNS} FROM refresh_tokens WHERE token_sha256 = ?`).get(tokenSha256) as RefreshDbRow | undefined;
     // RFC 6749 §6: the token is bound to the client it was issued to.
     if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
     if (r.used_at !== null) return { kind: 'reused', token: toRefresh(r) };
-    if (bool(r.is_revoked) || r.expires_at <= now || familyRevoked(r.family_id)) return { kind: 'invalid' };
+    // Revoked itself or through its family.
+    if (bool(r.is_revoked) || r.expires_at <= now) return { kind: 'invalid' };
     const replacedBy = successor && successor.parentId === r.id ? successor.id : null;
     const { changes } = ctx.sql(`UPDATE refresh_tokens SET used_at = ?, is_revoked = 1, replaced_by = coalesce(?, replaced_by)
       WHERE id = ? AND used_at IS NULL`).run(now, replacedBy, r.id);
@@ -140,24 +147,25 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
       });
     },
 
-    /** Revokes every refresh token and access-token session of a family (RFC 9700 §4.14.2). */
+    /**
+     * Revokes every refresh token and access-token session of a family (RFC 9700 §4.14.2): one row in
+     * `revoked_families`, which every read of their state consults (family-revocation.ts).
+     */
     async revokeFamily(familyId: string, entry?: AuditEntry): Promise<void> {
       const now = ctx.now().toISOString();
       ctx.db.transaction(() => {
         ctx.sql('INSERT OR IGNORE INTO revoked_families (family_id, revoked_at) VALUES (?, ?)').run(familyId, now);
-        ctx.sql('UPDATE refresh_tokens SET is_revoked = 1 WHERE family_id = ?').run(familyId);
-        ctx.sql('UPDATE sessions SET is_revoked = 1 WHERE family_id = ?').run(familyId);
         if (entry) audit.appendSync(entry);
       }).immediate();
     },
 
     async findByDigest(tokenSha256: string): Promise<RefreshTokenRow | null> {
-      const r = ctx.sql('SELECT * FROM refresh_tokens WHERE token_sha256 = ?').get(tokenSha256) as RefreshDbRow | undefined;
+      const r = ctx.sql(`SELECT ${COLUMNS} FROM refresh_tokens WHERE token_sha256 = ?`).get(tokenSha256) as RefreshDbRow | undefined;
       return r ? toRefresh(r) : null;
     },
 
     async get(id: string): Promise<RefreshTokenRow | null> {
-      const r = ctx.sql('SELECT * FROM refresh_tokens WHERE id = ?').get(id) as RefreshDbRow | undefined;
+      const r = ctx.sql(`SELECT ${COLUMNS} FROM refresh_tokens WHERE id = ?`).get(id) as RefreshDbRow | undefined;
       return r ? toRefresh(r) : null;
     },
 
@@ -165,7 +173,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
       const where = options.userId ? 'WHERE user_id = @userId' : '';
       const params = { userId: options.userId, limit: options.limit ?? 1000, offset: options.offset ?? 0 };
       const total = (ctx.db.prepare(`SELECT count(*) AS n FROM refresh_tokens ${where}`).get(params) as { n: number }).n;
-      const rows = ctx.db.prepare(`SELECT * FROM refresh_tokens ${where} ORDER BY issued_at DESC LIMIT @limit OFFSET @offset`)
+      const rows = ctx.db.prepare(`SELECT ${COLUMNS} FROM refresh_tokens ${where} ORDER BY issued_at DESC LIMIT @limit OFFSET @offset`)
         .all(params) as RefreshDbRow[];
       return { rows: rows.map(toRefresh), total };
     },
@@ -176,7 +184,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
       return ctx.db.transaction(() => {
         let n = 0;
         if (o.purgeExpired) n += ctx.sql('DELETE FROM refresh_tokens WHERE expires_at < ?').run(cutoff).changes;
-        if (o.purgeRevoked) n += ctx.sql('DELETE FROM refresh_tokens WHERE is_revoked = 1 AND issued_at < ?').run(cutoff).changes;
+        if (o.purgeRevoked) n += ctx.sql(`DELETE FROM refresh_tokens WHERE ${revokedSql('refresh_tokens')} AND issued_at < ?`).run(cutoff).changes;
         if (entry) audit.appendSync(entry);
         return n;
       }).immediate();

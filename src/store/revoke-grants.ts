@@ -1,4 +1,5 @@
 import type { StoreContext } from './context.js';
+import { revokedSql } from './family-revocation.js';
 
 /** Whose grants: a user's, a client's, or one user's at one client. */
 export type GrantOwner =
@@ -29,9 +30,11 @@ export function revokeGrantsSync(ctx: StoreContext, owner: GrantOwner, options: 
   }
   const match = where.join(' AND ');
   const now = ctx.now().toISOString();
+  ctx.sql(`UPDATE refresh_tokens SET is_revoked = 1 WHERE ${match} AND is_revoked = 0`).run(...args);
+  // Counted before the families are marked: a session already revoked through its family is not counted again.
+  const revoked = ctx.sql(`UPDATE sessions SET is_revoked = 1 WHERE ${match}${options.allPlanes ? '' : " AND mad_use = 'auth'"}
+    AND NOT ${revokedSql('sessions')}`).run(...args).changes;
   ctx.sql(`INSERT OR IGNORE INTO revoked_families (family_id, revoked_at)
     SELECT DISTINCT family_id, ? FROM refresh_tokens WHERE ${match} AND expires_at > ?`).run(now, ...args, now);
-  ctx.sql(`UPDATE refresh_tokens SET is_revoked = 1 WHERE ${match} AND is_revoked = 0`).run(...args);
-  return ctx.sql(`UPDATE sessions SET is_revoked = 1 WHERE ${match}${options.allPlanes ? '' : " AND mad_use = 'auth'"} AND is_revoked = 0`)
-    .run(...args).changes;
+  return revoked;
 }

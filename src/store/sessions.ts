@@ -2,6 +2,7 @@ import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
 import { usernamesSync } from './refresh-admin.js';
 import { createWatchedCache } from './watched-cache.js';
+import { revokedSql } from './family-revocation.js';
 import { bool, type AuditEntry, type NewSession, type SessionRow } from './types.js';
 
 export interface SessionFilter {
@@ -28,6 +29,14 @@ interface SessionDbRow {
   session_expires_at: string | null;
 }
 
+/** The columns of a session row as the store reads it: `is_revoked` counts its family's revocation. */
+export const sessionColumns = (row = 'sessions'): string =>
+  ['id', 'user_id', 'client_identifier', 'issued_at', 'expires_at', 'token_use', 'mad_use', 'login_method', 'family_id',
+    'is_session_based', 'session_max_age_seconds', 'session_expires_at'].map((c) => `${row}.${c}`).join(', ') +
+  `, ${revokedSql(row)} AS is_revoked`;
+const COLUMNS = sessionColumns();
+const REVOKED = revokedSql('sessions');
+
 export const toSession = (r: SessionDbRow): SessionRow => ({
   id: r.id, userId: r.user_id, clientIdentifier: r.client_identifier, issuedAt: r.issued_at,
   expiresAt: r.expires_at, isRevoked: bool(r.is_revoked), tokenUse: r.token_use, madUse: r.mad_use,
@@ -42,11 +51,12 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
       s.loginMethod, s.familyId ?? null);
   };
   // Every bearer request and introspection reads its token's session row (≈ 20 µs under load): the
-  // liveness facts are kept in memory, and a write to a session row drops that row's entry.
+  // liveness facts are kept in memory, and a write to a session row drops that row's entry. A
+  // revoked family (rare) empties the whole cache.
   const liveness = createWatchedCache(ctx.db, { name: 'sessions', maxEntries: 50_000,
-    tables: [{ table: 'sessions', keyColumn: 'id' }] });
+    tables: [{ table: 'sessions', keyColumn: 'id' }, { table: 'revoked_families' }] });
   const livenessOf = (jti: string) => liveness.get(jti, () => {
-    const r = ctx.sql('SELECT user_id, mad_use, is_revoked FROM sessions WHERE id = ?').get(jti) as
+    const r = ctx.sql(`SELECT user_id, mad_use, ${REVOKED} AS is_revoked FROM sessions WHERE id = ?`).get(jti) as
       { user_id: string; mad_use: string; is_revoked: number } | undefined;
     return r ? Object.freeze({ userId: r.user_id, plane: r.mad_use, revoked: bool(r.is_revoked) }) : null;
   });
@@ -63,7 +73,7 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
     },
 
     async get(jti: string): Promise<SessionRow | null> {
-      const r = ctx.sql('SELECT * FROM sessions WHERE id = ?').get(jti) as SessionDbRow | undefined;
+      const r = ctx.sql(`SELECT ${COLUMNS} FROM sessions WHERE id = ?`).get(jti) as SessionDbRow | undefined;
       return r ? toSession(r) : null;
     },
 
@@ -83,11 +93,11 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
       if (filter.userId !== undefined) { where.push('user_id = @userId'); params.userId = filter.userId; }
       if (filter.clientIdentifier !== undefined) { where.push('client_identifier = @client'); params.client = filter.clientIdentifier; }
       if (filter.madUse !== undefined) { where.push('mad_use = @madUse'); params.madUse = filter.madUse; }
-      if (filter.active === true) where.push('is_revoked = 0 AND expires_at > @now');
-      if (filter.active === false) where.push('(is_revoked = 1 OR expires_at <= @now)');
+      if (filter.active === true) where.push(`NOT ${REVOKED} AND expires_at > @now`);
+      if (filter.active === false) where.push(`(${REVOKED} OR expires_at <= @now)`);
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = (ctx.db.prepare(`SELECT count(*) AS n FROM sessions ${clause}`).get(params) as { n: number }).n;
-      const rows = ctx.db.prepare(`SELECT * FROM sessions ${clause} ORDER BY issued_at DESC, id LIMIT @limit OFFSET @offset`)
+      const rows = ctx.db.prepare(`SELECT ${COLUMNS} FROM sessions ${clause} ORDER BY issued_at DESC, id LIMIT @limit OFFSET @offset`)
         .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as SessionDbRow[];
       return { rows: rows.map(toSession), total };
     },
@@ -103,7 +113,7 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
       return ctx.db.transaction(() => {
         let n = 0;
         if (o.purgeExpired) n += ctx.sql('DELETE FROM sessions WHERE expires_at < ?').run(cutoff).changes;
-        if (o.purgeRevoked) n += ctx.sql('DELETE FROM sessions WHERE is_revoked = 1 AND issued_at < ?').run(cutoff).changes;
+        if (o.purgeRevoked) n += ctx.sql(`DELETE FROM sessions WHERE ${REVOKED} AND issued_at < ?`).run(cutoff).changes;
         if (entry) audit.appendSync(entry);
         return n;
       }).immediate();
@@ -111,7 +121,7 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
 
     async revoke(jti: string, entry?: AuditEntry): Promise<boolean> {
       return ctx.db.transaction(() => {
-        const { changes } = ctx.sql('UPDATE sessions SET is_revoked = 1 WHERE id = ? AND is_revoked = 0').run(jti);
+        const { changes } = ctx.sql(`UPDATE sessions SET is_revoked = 1 WHERE id = ? AND NOT ${REVOKED}`).run(jti);
         if (entry) audit.appendSync(entry);
         return changes > 0;
       }).immediate();

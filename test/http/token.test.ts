@@ -194,6 +194,8 @@ describe('grant_type=refresh_token', () => {
   it('revokes the whole family when a spent token is presented again, and audits it', async () => {
     const first = await login();
     const second = await auth.refresh({ ...creds(client), refreshToken: first.refresh_token! });
+    // Checked once while live, so the server's session liveness cache holds it.
+    expect((await http(`${server.authUrl}/me`, bearer(second.access_token))).status).toBe(200);
     const reuse = await rejection(auth.refresh({ ...creds(client), refreshToken: first.refresh_token! }));
     expect(reuse.body).toEqual({ error: 'invalid_grant', error_description: 'Invalid credentials', error_uri: null });
     // The successor (refresh and access) died with the family, and so did the first access token.

@@ -137,3 +137,49 @@ describe('refresh rotation in one transaction (refreshTokens.rotate)', () => {
     expect(await store.sessions.get('s-n3')).toBeNull();
   });
 });
+
+describe('family revocation, read where the state is read (store/family-revocation.ts)', () => {
+  it('revoking a family revokes its sessions and refresh tokens everywhere they are read, and nothing else', async () => {
+    await grant('f1', 'web');
+    await grant('f2', 'web');
+    // The liveness cache holds both as live before the family goes.
+    expect(await store.sessions.isActive('f1', userId, 'auth')).toBe(true);
+    expect(await store.sessions.isActive('f2', userId, 'auth')).toBe(true);
+    await store.refreshTokens.revokeFamily('fam-f1', { actorId: userId, action: 'refresh_token_revoked', target: 'rt-f1' });
+
+    expect(await store.sessions.isActive('f1', userId, 'auth')).toBe(false);
+    expect(await store.sessions.isActive('f2', userId, 'auth')).toBe(true);
+    expect((await store.sessions.get('f1'))?.isRevoked).toBe(true);
+    expect((await store.sessions.get('f2'))?.isRevoked).toBe(false);
+    expect((await store.sessions.list({ active: true })).rows.map((r) => r.id)).toEqual(['f2']);
+    expect((await store.sessions.list({ active: false })).rows.map((r) => r.id)).toEqual(['f1']);
+    expect((await store.grants.sessionsOfUser(userId)).map((r) => [r.id, r.isRevoked]).sort()).toEqual([['f1', true], ['f2', false]]);
+    expect((await store.refreshTokens.get('rt-f1'))?.isRevoked).toBe(true);
+    expect((await store.refreshTokens.findByDigest('digest-f2'))?.isRevoked).toBe(false);
+    expect((await store.refreshTokens.list()).rows.map((r) => [r.id, r.isRevoked]).sort()).toEqual([['rt-f1', true], ['rt-f2', false]]);
+    expect((await store.refreshTokens.redeem('digest-f1', 'web')).kind).toBe('invalid');
+    // An administrator cannot revoke it a second time, and a logout does not count it again.
+    expect(await store.sessions.revoke('f1')).toBe(false);
+    expect(await store.grants.revokeAll(userId)).toBe(1);
+    expect((await store.audit.list({ action: 'refresh_token_revoked' })).total).toBe(1);
+  });
+
+  it('purging revoked rows takes the family-revoked ones, however far from expiry', async () => {
+    await grant('p1', 'web');
+    await grant('p2', 'web');
+    await store.refreshTokens.revokeFamily('fam-p1');
+    const later = new Date(Date.now() + 1000);
+    expect(await store.sessions.purge({ olderThan: later, purgeExpired: false, purgeRevoked: true })).toBe(1);
+    expect(await store.refreshTokens.purge({ olderThan: later, purgeExpired: false, purgeRevoked: true })).toBe(1);
+    expect(await store.sessions.get('p1')).toBeNull();
+    expect(await store.refreshTokens.get('rt-p1')).toBeNull();
+    expect(await store.sessions.get('p2')).not.toBeNull();
+  });
+
+  it('a token issue writes no family_id index entry (the schema keeps none)', () => {
+    const indexed = temp.db.prepare(`SELECT DISTINCT m.name AS tbl FROM sqlite_master m, pragma_index_list(m.name) l,
+      pragma_index_info(l.name) i WHERE m.type = 'table' AND i.name = 'family_id'`).all() as { tbl: string }[];
+    // revoked_families is keyed by family; the token tables are not indexed by it.
+    expect(indexed.map((r) => r.tbl)).toEqual(['revoked_families']);
+  });
+});
