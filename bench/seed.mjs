@@ -37,7 +37,7 @@ export async function seed({ server, dbFile, dir, poolSize, users }) {
 
   // Bulk rows through the data-access layer of the build under test.
   const { createStore, openDatabase } = await import(dist('store/index.js'));
-  const { randomToken, sha256Digest, newJti } = await import(dist('crypto/secrets.js'));
+  const { newRefreshToken, refreshTokenDigest, newJti } = await import(dist('crypto/secrets.js'));
   const store = createStore(openDatabase({ file: dbFile, key: readFileSync(`${dbFile}.key`, 'utf8').trim(), synchronous: 'NORMAL' }));
   try {
     const hash = (await store.users.findByUsername(username)).passwordHash;
@@ -48,11 +48,11 @@ export async function seed({ server, dbFile, dir, poolSize, users }) {
     const now = new Date();
     const expires = new Date(now.getTime() + 3600_000).toISOString();
     for (let i = 0; i < poolSize; i++) {
-      const raw = randomToken();
+      const { id, token: raw } = newRefreshToken();
       pool.push(raw);
       await store.refreshTokens.issueWithSession(
         { id: newJti(), userId: user.id, clientIdentifier: 'bench-cc', issuedAt: now.toISOString(), expiresAt: expires, madUse: 'auth', loginMethod: 'pwd' },
-        { id: randomUUID(), tokenSha256: sha256Digest(raw), familyId: randomUUID(), expiresAt: expires },
+        { id, tokenSha256: refreshTokenDigest(raw), familyId: randomUUID(), expiresAt: expires },
       );
     }
     const refreshPoolFile = join(dir, 'refresh-pool.txt');

@@ -39,6 +39,31 @@ export function newTimeOrderedId(): string {
   return `${t.slice(0, 8)}-${t.slice(8)}-7${randomUUID().slice(15)}`;
 }
 
+/** A refresh token as issued: the row's UUIDv7, a dot, then 256 random bits (base64url). */
+const REFRESH_TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\.[\w-]{43}$/;
+
+/**
+ * A new refresh token and the id of the row that will record it. The id in the token reveals its
+ * issue time to its holder, as a jti does; the secret is the random part.
+ */
+export function newRefreshToken(): { id: string; token: string } {
+  const id = newTimeOrderedId();
+  return { id, token: `${id}.${randomToken()}` };
+}
+
+/**
+ * What a refresh token is stored and looked up by (`refresh_tokens.token_sha256`): the row id the
+ * token carries, a dot, then base64url(SHA-256(token)). With the time-ordered id in front, the
+ * column's unique index grows at its end instead of taking a random page per token (every dirty
+ * page is re-encrypted at commit). Any other string, a token issued before ids were carried
+ * included, is its plain digest, as such tokens were stored; the two forms never collide (a
+ * base64url digest has no dot).
+ */
+export function refreshTokenDigest(raw: string): string {
+  const carried = REFRESH_TOKEN.exec(raw);
+  return carried ? `${carried[1]}.${sha256Digest(raw)}` : sha256Digest(raw);
+}
+
 /**
  * base64url(SHA-256(value)): how high-entropy secrets are stored; argon2 would add cost, not safety.
  * One-shot crypto.hash() costs half of createHash().update().digest() for inputs this short.

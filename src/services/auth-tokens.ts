@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Signer } from '../crypto/keyring.js';
-import { newId, newJti, newTimeOrderedId, randomToken, sha256Digest } from '../crypto/secrets.js';
+import { newId, newJti, newRefreshToken, refreshTokenDigest } from '../crypto/secrets.js';
 import { verifyTotp } from '../crypto/totp.js';
 import { ConsumedError, type Store } from '../store/index.js';
 import type { RefreshTokenRow } from '../store/refresh-tokens.js';
@@ -106,13 +106,14 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
       scope, roles: roles.map((r) => r.name), mad: 'auth', token_use: 'access',
       username: user.username, preferred_username: user.username, email: user.email, email_verified: user.emailVerified,
     }, { typ: 'at+jwt' });
-    const refreshToken = deps.policy.refreshEnabled ? randomToken() : null;
+    const issued = deps.policy.refreshEnabled ? newRefreshToken() : null;
+    const refreshToken = issued?.token ?? null;
     const familyId = grant.familyId ?? newId();
     const idToken = grant.idToken ? await signIdToken(client, user, grant.idToken, accessToken, iat) : null;
     const session = { id: jti, userId: user.id, clientIdentifier: client.clientIdentifier, issuedAt: now.toISOString(),
       expiresAt: new Date(exp * 1000).toISOString(), madUse: 'auth' as const, loginMethod: grant.loginMethod,
       familyId: refreshToken || grant.familyId ? familyId : null };
-    const refresh = refreshToken ? { id: newTimeOrderedId(), tokenSha256: sha256Digest(refreshToken), familyId, parentId: grant.parentId ?? null,
+    const refresh = issued ? { id: issued.id, tokenSha256: refreshTokenDigest(issued.token), familyId, parentId: grant.parentId ?? null,
       expiresAt: new Date(now.getTime() + life.refreshSeconds * 1000).toISOString(), scope,
       ...(grant.idToken ? { isOpenidToken: true, authTime: grant.idToken.authTime, amr: grant.idToken.amr.join(' ') } : {}) } : null;
     const entry = { ...rc, actorId: user.id, action: grant.action, target: client.clientIdentifier, secondary: grant.grantType };
@@ -237,11 +238,11 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
      */
     async refresh(client: AuthenticatedClient, rawToken: string, rc: RequestContext): Promise<TokenResponse> {
       if (!deps.policy.refreshEnabled) throw new InvalidCredentials();
-      const digest = sha256Digest(rawToken);
+      const digest = refreshTokenDigest(rawToken);
       const retry = recent.get(digest);
       if (retry && retry.until > Date.now() && retry.clientIdentifier === client.clientIdentifier) {
         const successor = await retry.response.catch(() => null);
-        const next = successor?.refresh_token ? await store.refreshTokens.findByDigest(sha256Digest(successor.refresh_token)) : null;
+        const next = successor?.refresh_token ? await store.refreshTokens.findByDigest(refreshTokenDigest(successor.refresh_token)) : null;
         if (successor && next && next.usedAt === null && !next.isRevoked) return successor;
       }
       if (inFlight.has(digest)) {

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import type { Verifier } from '../crypto/keyring.js';
-import { sha256Digest } from '../crypto/secrets.js';
+import { refreshTokenDigest } from '../crypto/secrets.js';
 import type { Store } from '../store/index.js';
 import type { RefreshTokenRow } from '../store/refresh-tokens.js';
 import { recordAfterResponse, type AuditFailure } from './audit-trail.js';
@@ -56,7 +56,7 @@ export function createTokenIntrospection(deps: IntrospectionDeps) {
   /** A refresh token that can still be redeemed. */
   async function liveRefresh(token: string): Promise<RefreshTokenRow | null> {
     if (!token || token.length > 512) return null;
-    const row = await store.refreshTokens.findByDigest(sha256Digest(token));
+    const row = await store.refreshTokens.findByDigest(refreshTokenDigest(token));
     if (!row || row.isRevoked || row.usedAt !== null || Date.parse(row.expiresAt) <= deps.now().getTime()) return null;
     return row;
   }

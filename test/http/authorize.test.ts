@@ -98,7 +98,7 @@ describe('headless authorization code flow', () => {
     const t = await exchange(client, code, verifier);
     expect(t.status).toBe(200);
     expect(t.headers.get('cache-control')).toBe('no-store');
-    expect(t.json).toMatchObject({ token_type: 'bearer', refresh_token: expect.stringMatching(/^[\w-]{43}$/), id_token: expect.any(String) });
+    expect(t.json).toMatchObject({ token_type: 'bearer', refresh_token: expect.stringMatching(/^[\da-f-]{36}\.[\w-]{43}$/), id_token: expect.any(String) });
 
     const jwks = createRemoteJWKSet(new URL(`${server.authUrl}/jwks.json`));
     const { payload, protectedHeader } = await jwtVerify(t.json.id_token, jwks, { issuer: 'http://127.0.0.1', audience: client.clientId });

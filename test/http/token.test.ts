@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { AdminClient } from '../../bindings/typescript/admin-client.js';
 import { AuthClient } from '../../bindings/typescript/auth-client.js';
 import { MadApiError } from '../../bindings/typescript/models.js';
+import { newId, randomToken, sha256Digest } from '../../src/crypto/secrets.js';
 import { newTotpSecret } from '../../src/crypto/totp.js';
 import { arrange, oathtool, type TestClient, type TestUser } from '../helpers/arrange.js';
 import { bearer, form, http, jsonBody } from '../helpers/http.js';
@@ -49,7 +50,12 @@ describe('grant_type=password', () => {
     expect(r.headers.get('pragma')).toBe('no-cache');
     expect(Object.keys(r.json).sort()).toEqual(['access_token', 'aud', 'expires_in', 'id_token', 'jti', 'refresh_token', 'token_type']);
     expect(r.json).toMatchObject({ token_type: 'bearer', aud: client.audience, id_token: null, expires_in: 900 });
-    expect(r.json.refresh_token).toMatch(/^[\w-]{43}$/);
+    // The row's time-ordered id, then 256 random bits; stored as that id and the token's SHA-256, never as is.
+    const [rowId, secret] = String(r.json.refresh_token).split('.');
+    expect(rowId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(secret).toMatch(/^[\w-]{43}$/);
+    const stored = a.db.prepare('SELECT token_sha256, session_id FROM refresh_tokens WHERE id = ?').get(rowId) as { token_sha256: string; session_id: string };
+    expect(stored).toEqual({ token_sha256: `${rowId}.${sha256Digest(r.json.refresh_token)}`, session_id: r.json.jti });
     const header = decodeProtectedHeader(r.json.access_token);
     expect(header.typ).toBe('at+jwt');
     expect(header.kid).toEqual(expect.any(String));
@@ -213,8 +219,24 @@ describe('grant_type=refresh_token', () => {
     expect((await auth.refresh({ ...creds(client), refreshToken: t.refresh_token! })).access_token).toBeTruthy();
   });
 
-  it('refuses unknown tokens, missing fields and tokens of a deactivated user', async () => {
+  it('still redeems, once, a token issued before tokens carried their row id (stored as its plain digest)', async () => {
+    const raw = randomToken();
+    const now = Date.now();
+    await a.store.refreshTokens.issueWithSession(
+      { id: newId(), userId: user.id, clientIdentifier: client.clientId, issuedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + 60_000).toISOString(), madUse: 'auth', loginMethod: 'pwd', familyId: 'legacy-family' },
+      { id: newId(), tokenSha256: sha256Digest(raw), familyId: 'legacy-family', expiresAt: new Date(now + 600_000).toISOString() });
+    const next = await auth.refresh({ ...creds(client), refreshToken: raw });
+    expect(next.refresh_token).toContain('.');
+    expect((await rejection(auth.refresh({ ...creds(client), refreshToken: raw }))).error).toBe('invalid_grant');
+  });
+
+  it('refuses unknown tokens, forged ones naming a real row, missing fields and tokens of a deactivated user', async () => {
     expect((await rejection(auth.refresh({ ...creds(client), refreshToken: 'not-a-real-token' }))).error).toBe('invalid_grant');
+    const real = (await login()).refresh_token!;
+    const forged = `${real.split('.')[0]}.${randomToken()}`;
+    expect((await rejection(auth.refresh({ ...creds(client), refreshToken: forged }))).error).toBe('invalid_grant');
+    expect((await auth.refresh({ ...creds(client), refreshToken: real })).access_token).toBeTruthy();
     const missing = await http(`${server.authUrl}/token`, tokenForm({ grant_type: 'refresh_token', client_id: client.clientId, client_secret: client.clientSecret }));
     expect(missing.json.error).toBe('invalid_request');
     const u = await a.user();

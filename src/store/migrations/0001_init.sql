@@ -149,7 +149,8 @@ CREATE INDEX idx_sessions_expiry ON sessions(expires_at, is_revoked);
 CREATE INDEX idx_sessions_family ON sessions(family_id);
 CREATE INDEX idx_sessions_issued ON sessions(issued_at);
 
--- Refresh tokens: only the SHA-256 digest of the raw token is kept. family_id ties every token
+-- Refresh tokens: only the SHA-256 digest of the raw token is kept (crypto/secrets.ts refreshTokenDigest:
+-- led by the row id the token carries, so the unique index appends). family_id ties every token
 -- descended from one login, so reuse of a spent token revokes the whole family (RFC 9700 §4.14.2).
 CREATE TABLE refresh_tokens (
   id                TEXT PRIMARY KEY,

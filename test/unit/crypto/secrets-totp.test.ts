@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, newJti, newTimeOrderedId, randomToken, sha256Digest } from '../../../src/crypto/secrets.js';
+import { constantTimeEqual, newId, newJti, newRefreshToken, newTimeOrderedId, randomToken, refreshTokenDigest, sha256Digest } from '../../../src/crypto/secrets.js';
 import { newTotpSecret, totpCode, totpUri, verifyTotp } from '../../../src/crypto/totp.js';
 
 describe('secrets', () => {
@@ -27,6 +27,20 @@ describe('secrets', () => {
 
   it('digests are base64url SHA-256', () => {
     expect(sha256Digest('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+  });
+
+  it('refresh tokens carry their row id; they are stored as that id and their digest, older ones as their plain digest', () => {
+    const { id, token } = newRefreshToken();
+    expect(token).toMatch(new RegExp(`^${id}\\.[\\w-]{43}$`));
+    // Led by the time-ordered id, so stored forms sort by issue time (the unique index grows at its end).
+    expect(refreshTokenDigest(token)).toBe(`${id}.${sha256Digest(token)}`);
+    const legacy = randomToken();
+    expect(refreshTokenDigest(legacy)).toBe(sha256Digest(legacy));
+    // Anything not exactly of the issued shape is a plain digest, which has no dot.
+    for (const odd of [`${id}.short`, `${id.toUpperCase()}.${randomToken()}`, `${id}.${randomToken()}x`, `${newId()}.${randomToken()}`]) {
+      expect(refreshTokenDigest(odd)).toBe(sha256Digest(odd));
+      expect(refreshTokenDigest(odd)).not.toContain('.');
+    }
   });
 
   it('compares in constant time, including different lengths', () => {
