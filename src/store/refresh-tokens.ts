@@ -59,6 +59,9 @@ export type Redemption =
   /** Unknown, expired, revoked family, or issued to another client: indistinguishable to the caller's client. */
   | { kind: 'invalid' };
 
+/** What a rotation found: the successor is recorded only when `redeemed`. */
+export type Rotation = { kind: 'redeemed' } | Exclude<Redemption, { kind: 'redeemed' }>;
+
 export interface PurgeOptions {
   olderThan: Date;
   purgeExpired: boolean;
@@ -110,6 +113,18 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
     return { kind: 'redeemed', token: toRefresh({ ...r, used_at: now, is_revoked: 1, replaced_by: replacedBy ?? r.replaced_by }) };
   }
 
+  /**
+   * A rotation's common case in one statement: the row with this digest, of this client, that the
+   * successor names as its parent and family, live and unspent, is spent and linked to the successor.
+   */
+  function spendIntoSuccessorSync(tokenSha256: string, clientIdentifier: string, successor: NewRefreshToken): boolean {
+    const now = ctx.now().toISOString();
+    return ctx.sql(`UPDATE refresh_tokens SET used_at = @now, is_revoked = 1, replaced_by = @successor
+      WHERE token_sha256 = @digest AND id = @parent AND family_id = @family AND client_identifier = @client
+      AND used_at IS NULL AND expires_at > @now AND NOT ${revokedSql('refresh_tokens')}`).run({ now, successor: successor.id,
+      digest: tokenSha256, parent: successor.parentId, family: successor.familyId, client: clientIdentifier }).changes === 1;
+  }
+
   return {
     /** A session and, optionally, a refresh token, in the next group commit (see issueSync). */
     async issueWithSession(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry): Promise<void> {
@@ -133,11 +148,16 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
      * (ConsumedError): the token stays unspent, and invalid.
      */
     async rotate(tokenSha256: string, clientIdentifier: string,
-      successor: { session: NewSession; refresh: NewRefreshToken; entry: AuditEntry }): Promise<Redemption> {
-      // The common case saves two statements: the spend records the successor's id, and the family
-      // checked by the spend is not read again (both only when the successor is built from this token).
+      successor: { session: NewSession; refresh: NewRefreshToken; entry: AuditEntry }): Promise<Rotation> {
       const { refresh } = successor;
-      return ctx.group.write((): Redemption => {
+      return ctx.group.write((): Rotation => {
+        // The common case: the caller built the successor from this token, which is still live. The
+        // spend checks the family, so recording the successor does not read it again.
+        if (refresh.parentId && spendIntoSuccessorSync(tokenSha256, clientIdentifier, refresh)) {
+          issueSync(successor.session, refresh, successor.entry, true);
+          return { kind: 'redeemed' };
+        }
+        // Anything else (spent, revoked, expired, another client, a successor of another row) says why.
         const r = redeemSync(tokenSha256, clientIdentifier, refresh);
         if (r.kind !== 'redeemed') return r;
         // Linked by the spend (it names this token as parent) and of the family the spend checked.

@@ -1,6 +1,7 @@
 import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
 import { revokeGrantsSync } from './revoke-grants.js';
+import { createWatchedCache } from './watched-cache.js';
 import { bool, translateSqliteError, type AuditEntry, type UserRow } from './types.js';
 
 interface UserDbRow {
@@ -53,6 +54,15 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
     return r ? toUser(r) : null;
   };
 
+  // Every refresh and code exchange reads its user and the user's role and scope names (≈ 5 % of a
+  // refresh): kept in memory, dropped per user when that user's row or assignments are written,
+  // emptied when any role or scope is (watched-cache.ts: writes by other connections empty them too).
+  const users = createWatchedCache(ctx.db, { name: 'users', maxEntries: 50_000, tables: [{ table: 'users', keyColumn: 'id' }] });
+  const claims = createWatchedCache(ctx.db, { name: 'user_claims', maxEntries: 50_000,
+    tables: [{ table: 'user_roles', keyColumn: 'user_id' }, { table: 'user_scopes', keyColumn: 'user_id' },
+      { table: 'roles' }, { table: 'scopes' }] });
+  const named = (rows: { id: string; name: string }[]) => Object.freeze(rows.map((r) => Object.freeze({ id: r.id, name: r.name })));
+
   return {
     /** Inserts a user (username/email already normalized by the caller). AlreadyExists on a taken username. */
     async create(user: NewUser, entry?: AuditEntry, roleIds: readonly string[] = []): Promise<UserRow> {
@@ -75,7 +85,8 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
     },
 
     async getById(id: string): Promise<UserRow | null> {
-      return byId(id);
+      const u = users.get(id, () => { const row = byId(id); return row && Object.freeze(row); });
+      return u && { ...u };
     },
 
     async findByUsername(username: string): Promise<UserRow | null> {
@@ -211,12 +222,15 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
     },
 
     /** Names and ids of the user's active roles and scopes, for token claims. */
-    async claimsOf(userId: string): Promise<{ roles: { id: string; name: string }[]; scopes: { id: string; name: string }[] }> {
-      const roles = ctx.sql(`SELECT r.id, r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-        WHERE ur.user_id = ? AND r.is_active = 1 ORDER BY r.name`).all(userId) as { id: string; name: string }[];
-      const scopes = ctx.sql(`SELECT s.id, s.name FROM user_scopes us JOIN scopes s ON s.id = us.scope_id
-        WHERE us.user_id = ? AND s.is_active = 1 ORDER BY s.name`).all(userId) as { id: string; name: string }[];
-      return { roles, scopes };
+    /** The user's active roles and scopes, by name; read-only (shared by every caller). */
+    async claimsOf(userId: string): Promise<{ roles: readonly Readonly<{ id: string; name: string }>[];
+      scopes: readonly Readonly<{ id: string; name: string }>[] }> {
+      return claims.get(userId, () => Object.freeze({
+        roles: named(ctx.sql(`SELECT r.id, r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+          WHERE ur.user_id = ? AND r.is_active = 1 ORDER BY r.name`).all(userId) as { id: string; name: string }[]),
+        scopes: named(ctx.sql(`SELECT s.id, s.name FROM user_scopes us JOIN scopes s ON s.id = us.scope_id
+          WHERE us.user_id = ? AND s.is_active = 1 ORDER BY s.name`).all(userId) as { id: string; name: string }[]),
+      }));
     },
   };
 }
