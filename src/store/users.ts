@@ -57,8 +57,8 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
   // Every refresh and code exchange reads its user and the user's role and scope names (≈ 5 % of a
   // refresh): kept in memory, dropped per user when that user's row or assignments are written,
   // emptied when any role or scope is (watched-cache.ts: writes by other connections empty them too).
-  const users = createWatchedCache(ctx.db, { name: 'users', maxEntries: 50_000, tables: [{ table: 'users', keyColumn: 'id' }] });
-  const claims = createWatchedCache(ctx.db, { name: 'user_claims', maxEntries: 50_000,
+  const users = createWatchedCache(ctx.db, { name: 'users', maxEntries: 10_000, tables: [{ table: 'users', keyColumn: 'id' }] });
+  const claims = createWatchedCache(ctx.db, { name: 'user_claims', maxEntries: 10_000,
     tables: [{ table: 'user_roles', keyColumn: 'user_id' }, { table: 'user_scopes', keyColumn: 'user_id' },
       { table: 'roles' }, { table: 'scopes' }] });
   const named = (rows: { id: string; name: string }[]) => Object.freeze(rows.map((r) => Object.freeze({ id: r.id, name: r.name })));
