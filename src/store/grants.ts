@@ -4,6 +4,9 @@ import { revokeGrantsSync } from './revoke-grants.js';
 import { sessionColumns, toSession } from './sessions.js';
 import type { AuditEntry, SessionRow } from './types.js';
 
+const SESSIONS_OF_USER = `SELECT ${sessionColumns('s')}, u.username AS username FROM sessions s JOIN users u ON u.id = s.user_id
+  WHERE s.user_id = ? AND s.mad_use = 'auth' ORDER BY s.issued_at DESC LIMIT 1000`;
+
 /**
  * A user's auth-plane grants (sessions and refresh tokens) as the self-service routes see them:
  * listing, and revoking in bulk on logout. Admin-plane sessions are never touched here.
@@ -12,8 +15,7 @@ export function createGrantStore(ctx: StoreContext, audit: AuditStore) {
   return {
     /** Every auth-plane session of a user, newest first, with the username filled in. */
     async sessionsOfUser(userId: string): Promise<(SessionRow & { username: string })[]> {
-      const rows = ctx.sql(`SELECT ${sessionColumns('s')}, u.username AS username FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.user_id = ? AND s.mad_use = 'auth' ORDER BY s.issued_at DESC LIMIT 1000`).all(userId) as
+      const rows = ctx.sql(SESSIONS_OF_USER).all(userId) as
         (Parameters<typeof toSession>[0] & { username: string })[];
       return rows.map((r) => ({ ...toSession(r), username: r.username }));
     },

@@ -40,10 +40,15 @@ interface RefreshDbRow {
   is_openid_token: number; scope: string; auth_time: number | null; amr: string;
 }
 
+const REVOKED = revokedSql('refresh_tokens');
 /** A refresh token row as the store reads it: `is_revoked` counts its family's revocation. */
 const COLUMNS = ['id', 'user_id', 'session_id', 'client_identifier', 'token_sha256', 'family_id', 'issued_at', 'expires_at',
-  'used_at', 'replaced_by', 'is_openid_token', 'scope', 'auth_time', 'amr'].join(', ') +
-  `, ${revokedSql('refresh_tokens')} AS is_revoked`;
+  'used_at', 'replaced_by', 'is_openid_token', 'scope', 'auth_time', 'amr'].join(', ') + `, ${REVOKED} AS is_revoked`;
+// Hot-path statements are built once: `ctx.sql` finds a prepared statement by its text.
+const BY_DIGEST = `SELECT ${COLUMNS} FROM refresh_tokens WHERE token_sha256 = ?`;
+const SPEND_INTO_SUCCESSOR = `UPDATE refresh_tokens SET used_at = @now, is_revoked = 1, replaced_by = @successor
+  WHERE token_sha256 = @digest AND id = @parent AND family_id = @family AND client_identifier = @client
+  AND used_at IS NULL AND expires_at > @now AND NOT ${REVOKED}`;
 
 const toRefresh = (r: RefreshDbRow): RefreshTokenRow => ({
   id: r.id, userId: r.user_id, sessionId: r.session_id, clientIdentifier: r.client_identifier, familyId: r.family_id,
@@ -100,7 +105,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
    */
   function redeemSync(tokenSha256: string, clientIdentifier: string, successor?: NewRefreshToken): Redemption {
     const now = ctx.now().toISOString();
-    const r = ctx.sql(`SELECT ${COLUMNS} FROM refresh_tokens WHERE token_sha256 = ?`).get(tokenSha256) as RefreshDbRow | undefined;
+    const r = ctx.sql(BY_DIGEST).get(tokenSha256) as RefreshDbRow | undefined;
     // RFC 6749 §6: the token is bound to the client it was issued to.
     if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
     if (r.used_at !== null) return { kind: 'reused', token: toRefresh(r) };
@@ -119,9 +124,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
    */
   function spendIntoSuccessorSync(tokenSha256: string, clientIdentifier: string, successor: NewRefreshToken): boolean {
     const now = ctx.now().toISOString();
-    return ctx.sql(`UPDATE refresh_tokens SET used_at = @now, is_revoked = 1, replaced_by = @successor
-      WHERE token_sha256 = @digest AND id = @parent AND family_id = @family AND client_identifier = @client
-      AND used_at IS NULL AND expires_at > @now AND NOT ${revokedSql('refresh_tokens')}`).run({ now, successor: successor.id,
+    return ctx.sql(SPEND_INTO_SUCCESSOR).run({ now, successor: successor.id,
       digest: tokenSha256, parent: successor.parentId, family: successor.familyId, client: clientIdentifier }).changes === 1;
   }
 
@@ -180,7 +183,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
     },
 
     async findByDigest(tokenSha256: string): Promise<RefreshTokenRow | null> {
-      const r = ctx.sql(`SELECT ${COLUMNS} FROM refresh_tokens WHERE token_sha256 = ?`).get(tokenSha256) as RefreshDbRow | undefined;
+      const r = ctx.sql(BY_DIGEST).get(tokenSha256) as RefreshDbRow | undefined;
       return r ? toRefresh(r) : null;
     },
 
@@ -204,7 +207,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
       return ctx.db.transaction(() => {
         let n = 0;
         if (o.purgeExpired) n += ctx.sql('DELETE FROM refresh_tokens WHERE expires_at < ?').run(cutoff).changes;
-        if (o.purgeRevoked) n += ctx.sql(`DELETE FROM refresh_tokens WHERE ${revokedSql('refresh_tokens')} AND issued_at < ?`).run(cutoff).changes;
+        if (o.purgeRevoked) n += ctx.sql(`DELETE FROM refresh_tokens WHERE ${REVOKED} AND issued_at < ?`).run(cutoff).changes;
         if (entry) audit.appendSync(entry);
         return n;
       }).immediate();

@@ -36,6 +36,8 @@ export const sessionColumns = (row = 'sessions'): string =>
   `, ${revokedSql(row)} AS is_revoked`;
 const COLUMNS = sessionColumns();
 const REVOKED = revokedSql('sessions');
+// Built once (the bearer check's cache misses): `ctx.sql` finds a prepared statement by its text.
+const LIVENESS = `SELECT user_id, mad_use, ${REVOKED} AS is_revoked FROM sessions WHERE id = ?`;
 
 export const toSession = (r: SessionDbRow): SessionRow => ({
   id: r.id, userId: r.user_id, clientIdentifier: r.client_identifier, issuedAt: r.issued_at,
@@ -56,7 +58,7 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
   const liveness = createWatchedCache(ctx.db, { name: 'sessions', maxEntries: 50_000,
     tables: [{ table: 'sessions', keyColumn: 'id' }, { table: 'revoked_families' }] });
   const livenessOf = (jti: string) => liveness.get(jti, () => {
-    const r = ctx.sql(`SELECT user_id, mad_use, ${REVOKED} AS is_revoked FROM sessions WHERE id = ?`).get(jti) as
+    const r = ctx.sql(LIVENESS).get(jti) as
       { user_id: string; mad_use: string; is_revoked: number } | undefined;
     return r ? Object.freeze({ userId: r.user_id, plane: r.mad_use, revoked: bool(r.is_revoked) }) : null;
   });

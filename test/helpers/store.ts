@@ -26,3 +26,8 @@ export function openTempStore(now?: () => Date): TempStore {
     },
   };
 }
+
+/** A user for store tests to hang grants, roles and codes on; returns its id. */
+export async function addUser(store: Store, username: string, email: string): Promise<string> {
+  return (await store.users.create({ id: crypto.randomUUID(), username, email, passwordHash: 'x' })).id;
+}

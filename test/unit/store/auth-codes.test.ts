@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/index.js';
-import { openTempStore, type TempStore } from '../../helpers/store.js';
+import { addUser, openTempStore, type TempStore } from '../../helpers/store.js';
 
 let temp: TempStore;
 let store: Store;
@@ -10,7 +10,7 @@ let clientId: string;
 beforeEach(async () => {
   temp = openTempStore();
   store = temp.store;
-  userId = (await store.users.create({ id: crypto.randomUUID(), username: 'cora', email: 'c@example.com', passwordHash: 'x' })).id;
+  userId = await addUser(store, 'cora', 'c@example.com');
   clientId = (await store.clients.create({ id: crypto.randomUUID(), clientIdentifier: 'web', secretHash: '', secretKind: 'none',
     displayName: 'Web', audience: 'microauthd' })).id;
 });

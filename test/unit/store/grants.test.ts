@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/index.js';
 import { ConsumedError } from '../../../src/store/types.js';
-import { openTempStore, type TempStore } from '../../helpers/store.js';
+import { addUser, openTempStore, type TempStore } from '../../helpers/store.js';
 
 let temp: TempStore;
 let store: Store;
@@ -10,7 +10,7 @@ let userId: string;
 beforeEach(async () => {
   temp = openTempStore();
   store = temp.store;
-  userId = (await store.users.create({ id: crypto.randomUUID(), username: 'gina', email: 'g@example.com', passwordHash: 'x' })).id;
+  userId = await addUser(store, 'gina', 'g@example.com');
 });
 afterEach(() => temp.close());
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore, openDatabase, type Db, type Store } from '../../../src/store/index.js';
-import { openTempStore, UNIT_DB_KEY as KEY, type TempStore } from '../../helpers/store.js';
+import { addUser, openTempStore, UNIT_DB_KEY as KEY, type TempStore } from '../../helpers/store.js';
 
 // The client reads and session-liveness reads of the hot path are served from memory
 // (store/watched-cache.ts); these tests check that every way the rows can change is seen on the next read.
@@ -114,7 +114,7 @@ describe('session liveness cache', () => {
       madUse: plane, loginMethod: 'pwd' };
   };
   beforeEach(async () => {
-    userId = (await store.users.create({ id: crypto.randomUUID(), username: 'lena', email: 'l@example.com', passwordHash: 'x' })).id;
+    userId = await addUser(store, 'lena', 'l@example.com');
   });
 
   it('answers for the right user and plane only', async () => {
