@@ -3,9 +3,10 @@ import type { Signer } from '../crypto/keyring.js';
 import { newId, newJti, newRefreshToken, refreshTokenDigest } from '../crypto/secrets.js';
 import { verifyTotp } from '../crypto/totp.js';
 import { ConsumedError, type Store } from '../store/index.js';
-import type { RefreshTokenRow } from '../store/refresh-tokens.js';
-import type { UserRow } from '../store/types.js';
-import type { FailurePolicy } from '../store/users.js';
+import type { JWTPayload } from 'jose';
+import type { NewRefreshToken, RefreshTokenRow } from '../store/refresh-tokens.js';
+import type { AuditEntry, NewSession, UserRow } from '../store/types.js';
+import type { Claims, FailurePolicy } from '../store/users.js';
 import type { TokenResponse } from './admin-tokens.js';
 import { recordAfterResponse, type AuditFailure } from './audit-trail.js';
 import type { Authenticate } from './authenticate.js';
@@ -41,6 +42,28 @@ export class ScopeNotAllowed extends InvalidInput {}
 
 const SECONDS = (d: Date): number => Math.floor(d.getTime() / 1000);
 
+/** How a user's tokens come to be issued. */
+interface UserGrant {
+  loginMethod: string;
+  grantType: string;
+  action: string;
+  life: { accessSeconds: number; refreshSeconds: number };
+  familyId?: string;
+  parentId?: string;
+  idToken?: IdTokenRequest;
+}
+
+/** One user-token issuance: what it writes, and what its access token will say once signed. */
+interface Issuance {
+  user: Readonly<UserRow>;
+  accessClaims: JWTPayload & { iat: number; exp: number; jti: string };
+  /** The raw refresh token (only its digest is written). */
+  refreshToken: string | null;
+  session: NewSession;
+  refresh: NewRefreshToken | null;
+  entry: AuditEntry;
+}
+
 /** What an authorization-code exchange asks for in its ID token. */
 export interface IdTokenRequest {
   nonce: string;
@@ -66,6 +89,9 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
   const totpFailures = new Map<string, { count: number; since: number }>();
   /** Digests of refresh tokens whose successor is being minted right now. */
   const inFlight = new Set<string>();
+  /** A user who may be issued tokens: exists, active, not locked out. */
+  const usable = (user: Readonly<UserRow> | null): user is Readonly<UserRow> =>
+    user !== null && user.isActive && !(user.lockoutUntil != null && Date.parse(user.lockoutUntil) > deps.now().getTime());
 
   function remember(digest: string, clientIdentifier: string, response: Promise<TokenResponse>): void {
     if (deps.policy.reuseGraceSeconds <= 0) return;
@@ -87,58 +113,82 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
     throw new InvalidCredentials();
   }
 
-  async function userTokens(client: AuthenticatedClient, user: UserRow, grant: {
-    loginMethod: string; grantType: string; action: string; familyId?: string; parentId?: string; idToken?: IdTokenRequest;
-    /** Refresh rotation: the digest of the presented token, spent in the same transaction as the successor is recorded. */
-    spends?: string;
-  }, rc: RequestContext): Promise<TokenResponse> {
-    const features = await store.clients.featuresOf(client.id);
-    const life = lifetimesFor(features, deps.policy);
-    const { roles, scopes } = await store.users.claimsOf(user.id);
+  /** The records one user-token issuance writes, and the access token's claims (signed after the write). */
+  function prepareTokens(client: AuthenticatedClient, user: Readonly<UserRow>, claims: Claims, grant: UserGrant,
+    rc: RequestContext, issued: { id: string; token: string } | null): Issuance {
     const now = deps.now();
     const iat = SECONDS(now);
-    const exp = iat + life.accessSeconds;
+    const exp = iat + grant.life.accessSeconds;
     const jti = newJti();
-    const scope = scopes.map((s) => s.name).join(' ');
+    const scope = claims.scopes.map((s) => s.name).join(' ');
     // RFC 9068 §2.2 claims, plus every role and scope name (contract.md) and the plane marker.
-    const accessToken = await deps.signer.sign({
+    const accessClaims = {
       iss: deps.issuer, aud: client.audience, sub: user.id, iat, nbf: iat, exp, jti, client_id: client.clientIdentifier,
-      scope, roles: roles.map((r) => r.name), mad: 'auth', token_use: 'access',
+      scope, roles: claims.roles.map((r) => r.name), mad: 'auth', token_use: 'access',
       username: user.username, preferred_username: user.username, email: user.email, email_verified: user.emailVerified,
-    }, { typ: 'at+jwt' });
-    const issued = deps.policy.refreshEnabled ? newRefreshToken() : null;
-    const refreshToken = issued?.token ?? null;
+    };
     const familyId = grant.familyId ?? newId();
-    const idToken = grant.idToken ? await signIdToken(client, user, grant.idToken, accessToken, iat) : null;
     const session = { id: jti, userId: user.id, clientIdentifier: client.clientIdentifier, issuedAt: now.toISOString(),
       expiresAt: new Date(exp * 1000).toISOString(), madUse: 'auth' as const, loginMethod: grant.loginMethod,
-      familyId: refreshToken || grant.familyId ? familyId : null };
+      familyId: issued || grant.familyId ? familyId : null };
     const refresh = issued ? { id: issued.id, tokenSha256: refreshTokenDigest(issued.token), familyId, parentId: grant.parentId ?? null,
-      expiresAt: new Date(now.getTime() + life.refreshSeconds * 1000).toISOString(), scope,
+      expiresAt: new Date(now.getTime() + grant.life.refreshSeconds * 1000).toISOString(), scope,
       ...(grant.idToken ? { isOpenidToken: true, authTime: grant.idToken.authTime, amr: grant.idToken.amr.join(' ') } : {}) } : null;
     const entry = { ...rc, actorId: user.id, action: grant.action, target: client.clientIdentifier, secondary: grant.grantType };
+    return { user, accessClaims, refreshToken: issued?.token ?? null, session, refresh, entry };
+  }
+
+  /** The answer to a recorded issuance: its access token (and ID token) signed now. */
+  async function signed(client: AuthenticatedClient, issuance: Issuance, idTokenRequest?: IdTokenRequest): Promise<TokenResponse> {
+    const { accessClaims: c } = issuance;
+    const accessToken = await deps.signer.sign(c, { typ: 'at+jwt' });
+    const idToken = idTokenRequest ? await signIdToken(client, issuance.user, idTokenRequest, accessToken, c.iat) : null;
+    return { access_token: accessToken, token_type: 'bearer', expires_in: c.exp - c.iat, jti: c.jti,
+      refresh_token: issuance.refreshToken, aud: client.audience, id_token: idToken };
+  }
+
+  /** Tokens for a user who just authenticated (password, authorization code): recorded, then signed. */
+  async function userTokens(client: AuthenticatedClient, user: UserRow, grant: Omit<UserGrant, 'life'>,
+    rc: RequestContext): Promise<TokenResponse> {
+    const life = lifetimesFor(await store.clients.featuresOf(client.id), deps.policy);
+    const issued = deps.policy.refreshEnabled ? newRefreshToken() : null;
+    const issuance = prepareTokens(client, user, await store.users.claimsOf(user.id), { ...grant, life }, rc, issued);
     try {
-      if (grant.spends && refresh) {
-        const r = await store.refreshTokens.rotate(grant.spends, client.clientIdentifier, { session, refresh, entry });
-        if (r.kind === 'reused') return await reuseDetected(r.token, grant.spends, client, rc);
-        if (r.kind === 'invalid') throw new InvalidCredentials();
-      } else {
-        await store.refreshTokens.issueWithSession(session, refresh, entry);
-      }
+      await store.refreshTokens.issueWithSession(issuance.session, issuance.refresh, issuance.entry);
     } catch (err) {
-      // The family was revoked (reuse detected) while this successor was being minted.
+      // The family was revoked (authorization code reuse detected) while these tokens were being minted.
       if (err instanceof ConsumedError) throw new InvalidCredentials();
       throw err;
     }
-    return { access_token: accessToken, token_type: 'bearer', expires_in: exp - iat, jti, refresh_token: refreshToken,
-      aud: client.audience, id_token: idToken };
+    return signed(client, issuance, grant.idToken);
+  }
+
+  /**
+   * One refresh in one group-commit job (store `rotate`): the presented token is spent and read by
+   * one UPDATE, its user checked and its successor recorded from that row; the access token is
+   * signed once the commit holds it. A refused user rolls the spend back (the token stays unspent).
+   */
+  async function rotate(client: AuthenticatedClient, digest: string, rc: RequestContext): Promise<TokenResponse> {
+    const life = lifetimesFor(await store.clients.featuresOf(client.id), deps.policy);
+    const issued = newRefreshToken();
+    const r = await store.refreshTokens.rotate(digest, client.clientIdentifier, issued.id, (spent) => {
+      const user = store.users.getByIdSync(spent.userId);
+      if (!usable(user)) throw new InvalidCredentials();
+      const { refresh, ...rest } = prepareTokens(client, user, store.users.claimsOfSync(user.id), { loginMethod: 'refresh',
+        grantType: 'refresh_token', action: 'refresh_token_used', familyId: spent.familyId, parentId: spent.id, life }, rc, issued);
+      if (!refresh) throw new Error('a rotation always issues a refresh token');
+      return { ...rest, refresh };
+    });
+    if (r.kind === 'reused') return reuseDetected(r.token, digest, client, rc);
+    if (r.kind === 'invalid') throw new InvalidCredentials();
+    return signed(client, r.successor);
   }
 
   /**
    * OpenID Connect Core §2 ID token: `aud` = the client identifier, `amr` an array (RFC 8176),
    * `at_hash` = base64url of the left half of SHA-256(access token) (§3.1.3.6; RS256 and ES256 both use SHA-256).
    */
-  async function signIdToken(client: AuthenticatedClient, user: UserRow, req: IdTokenRequest, accessToken: string,
+  async function signIdToken(client: AuthenticatedClient, user: Readonly<UserRow>, req: IdTokenRequest, accessToken: string,
     iat: number): Promise<string> {
     const digest = hash('sha256', accessToken, 'buffer');
     return deps.signer.sign({
@@ -212,8 +262,7 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
     async authorizationCode(client: AuthenticatedClient, code: { userId: string; familyId: string; loginMethod: string;
       idToken: IdTokenRequest | null }, rc: RequestContext): Promise<TokenResponse> {
       const user = await store.users.getById(code.userId);
-      const locked = user?.lockoutUntil != null && Date.parse(user.lockoutUntil) > deps.now().getTime();
-      if (!user || !user.isActive || locked) throw new InvalidCredentials();
+      if (!usable(user)) throw new InvalidCredentials();
       return userTokens(client, user, { loginMethod: code.loginMethod, grantType: 'authorization_code', action: 'token_issued',
         familyId: code.familyId, ...(code.idToken ? { idToken: code.idToken } : {}) }, rc);
     },
@@ -250,20 +299,8 @@ export function createAuthTokenService(deps: AuthTokenDeps) {
         // loses, without killing the winner's successor. Any later presentation is reuse.
         throw new InvalidCredentials();
       }
-      const token = await store.refreshTokens.findByDigest(digest);
-      // RFC 6749 §6: the token is bound to the client it was issued to.
-      if (!token || token.clientIdentifier !== client.clientIdentifier) throw new InvalidCredentials();
-      if (token.usedAt !== null) return reuseDetected(token, digest, client, rc);
-      if (token.isRevoked || Date.parse(token.expiresAt) <= deps.now().getTime()) throw new InvalidCredentials();
       inFlight.add(digest);
-      const issued = (async () => {
-        const user = await store.users.getById(token.userId);
-        const locked = user?.lockoutUntil != null && Date.parse(user.lockoutUntil) > deps.now().getTime();
-        if (!user || !user.isActive || locked) throw new InvalidCredentials();
-        // Spending the token and recording its successor happen in one transaction (store `rotate`).
-        return userTokens(client, user, { loginMethod: 'refresh', grantType: 'refresh_token', action: 'refresh_token_used',
-          familyId: token.familyId, parentId: token.id, spends: digest }, rc);
-      })().finally(() => inFlight.delete(digest));
+      const issued = rotate(client, digest, rc).finally(() => inFlight.delete(digest));
       remember(digest, client.clientIdentifier, issued);
       return issued;
     },

@@ -42,13 +42,15 @@ interface RefreshDbRow {
 
 const REVOKED = revokedSql('refresh_tokens');
 /** A refresh token row as the store reads it: `is_revoked` counts its family's revocation. */
-const COLUMNS = ['id', 'user_id', 'session_id', 'client_identifier', 'token_sha256', 'family_id', 'issued_at', 'expires_at',
-  'used_at', 'replaced_by', 'is_openid_token', 'scope', 'auth_time', 'amr'].join(', ') + `, ${REVOKED} AS is_revoked`;
+const PLAIN_COLUMNS = ['id', 'user_id', 'session_id', 'client_identifier', 'token_sha256', 'family_id', 'issued_at', 'expires_at',
+  'used_at', 'replaced_by', 'is_openid_token', 'scope', 'auth_time', 'amr'].join(', ');
+const COLUMNS = `${PLAIN_COLUMNS}, ${REVOKED} AS is_revoked`;
 // Hot-path statements are built once: `ctx.sql` finds a prepared statement by its text.
 const BY_DIGEST = `SELECT ${COLUMNS} FROM refresh_tokens WHERE token_sha256 = ?`;
-const SPEND_INTO_SUCCESSOR = `UPDATE refresh_tokens SET used_at = @now, is_revoked = 1, replaced_by = @successor
-  WHERE token_sha256 = @digest AND id = @parent AND family_id = @family AND client_identifier = @client
-  AND used_at IS NULL AND expires_at > @now AND NOT ${REVOKED}`;
+/** The live, unspent token with this digest, of this client, spent and linked to its successor. */
+const SPEND = `UPDATE refresh_tokens SET used_at = @now, is_revoked = 1, replaced_by = @successor
+  WHERE token_sha256 = @digest AND client_identifier = @client AND used_at IS NULL AND expires_at > @now AND NOT ${REVOKED}
+  RETURNING ${PLAIN_COLUMNS}, 1 AS is_revoked`;
 
 const toRefresh = (r: RefreshDbRow): RefreshTokenRow => ({
   id: r.id, userId: r.user_id, sessionId: r.session_id, clientIdentifier: r.client_identifier, familyId: r.family_id,
@@ -64,8 +66,17 @@ export type Redemption =
   /** Unknown, expired, revoked family, or issued to another client: indistinguishable to the caller's client. */
   | { kind: 'invalid' };
 
-/** What a rotation found: the successor is recorded only when `redeemed`. */
-export type Rotation = { kind: 'redeemed' } | Exclude<Redemption, { kind: 'redeemed' }>;
+/** The records a rotation writes for the successor of a spent token. */
+export interface Successor {
+  session: NewSession;
+  refresh: NewRefreshToken;
+  entry: AuditEntry;
+}
+
+/** What a rotation found: the successor (as the caller built it) is recorded only when `redeemed`. */
+export type Rotation<S extends Successor> =
+  | { kind: 'redeemed'; token: RefreshTokenRow; successor: S }
+  | Exclude<Redemption, { kind: 'redeemed' }>;
 
 export interface PurgeOptions {
   olderThan: Date;
@@ -83,7 +94,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
    * was being detected is never left alive. Runs inside the caller's transaction.
    */
   function issueSync(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry,
-    /** Rotation: the family was checked and the parent linked by `redeemSync` in this transaction. */
+    /** Rotation: the family was checked and the parent linked by `rotate`'s spend in this transaction. */
     rotated = false): void {
     const now = ctx.now().toISOString();
     if (refresh && !rotated && familyRevoked(refresh.familyId)) throw new ConsumedError('refresh token family has been revoked');
@@ -98,12 +109,8 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
     if (entry) audit.appendSync(entry);
   }
 
-  /**
-   * Spends the token if it is live and bound to this client; runs inside the caller's transaction.
-   * `successor`: in a rotation, the new token; when it names this token as its parent, the same
-   * UPDATE records it as `replaced_by`.
-   */
-  function redeemSync(tokenSha256: string, clientIdentifier: string, successor?: NewRefreshToken): Redemption {
+  /** Spends the token if it is live and bound to this client; runs inside the caller's transaction. */
+  function redeemSync(tokenSha256: string, clientIdentifier: string): Redemption {
     const now = ctx.now().toISOString();
     const r = ctx.sql(BY_DIGEST).get(tokenSha256) as RefreshDbRow | undefined;
     // RFC 6749 §6: the token is bound to the client it was issued to.
@@ -111,21 +118,17 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
     if (r.used_at !== null) return { kind: 'reused', token: toRefresh(r) };
     // Revoked itself or through its family.
     if (bool(r.is_revoked) || r.expires_at <= now) return { kind: 'invalid' };
-    const replacedBy = successor && successor.parentId === r.id ? successor.id : null;
-    const { changes } = ctx.sql(`UPDATE refresh_tokens SET used_at = ?, is_revoked = 1, replaced_by = coalesce(?, replaced_by)
-      WHERE id = ? AND used_at IS NULL`).run(now, replacedBy, r.id);
+    const { changes } = ctx.sql('UPDATE refresh_tokens SET used_at = ?, is_revoked = 1 WHERE id = ? AND used_at IS NULL').run(now, r.id);
     if (changes === 0) return { kind: 'reused', token: toRefresh(r) };
-    return { kind: 'redeemed', token: toRefresh({ ...r, used_at: now, is_revoked: 1, replaced_by: replacedBy ?? r.replaced_by }) };
+    return { kind: 'redeemed', token: toRefresh({ ...r, used_at: now, is_revoked: 1 }) };
   }
 
-  /**
-   * A rotation's common case in one statement: the row with this digest, of this client, that the
-   * successor names as its parent and family, live and unspent, is spent and linked to the successor.
-   */
-  function spendIntoSuccessorSync(tokenSha256: string, clientIdentifier: string, successor: NewRefreshToken): boolean {
-    const now = ctx.now().toISOString();
-    return ctx.sql(SPEND_INTO_SUCCESSOR).run({ now, successor: successor.id,
-      digest: tokenSha256, parent: successor.parentId, family: successor.familyId, client: clientIdentifier }).changes === 1;
+  /** Why a token that the spend did not match cannot be redeemed (read only). */
+  function refusalOf(tokenSha256: string, clientIdentifier: string): Exclude<Redemption, { kind: 'redeemed' }> {
+    const r = ctx.sql(BY_DIGEST).get(tokenSha256) as RefreshDbRow | undefined;
+    if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
+    // Spent (possible theft), or else revoked, expired or of a revoked family.
+    return r.used_at !== null ? { kind: 'reused', token: toRefresh(r) } : { kind: 'invalid' };
   }
 
   return {
@@ -143,30 +146,28 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
     },
 
     /**
-     * Rotation in one step (RFC 6749 §6, RFC 9700 §4.14.2): spends the presented token and records its
-     * successor (new session, new refresh token, audit record) in one group-commit job, so a refresh
-     * waits for one commit instead of two. The successor is built by the caller from the token as it
-     * read it (the digest is unique, so it is the same row); if the token cannot be redeemed any more,
-     * nothing changes and the redemption says why. A revoked family rolls the whole job back
-     * (ConsumedError): the token stays unspent, and invalid.
+     * Rotation in one step (RFC 6749 §6, RFC 9700 §4.14.2), in one group-commit job: one UPDATE spends
+     * the presented token if it is live, unspent, of this client and of a family not revoked, links it
+     * to `successorId` and returns the row; `successorOf` builds the successor from that row (it may
+     * throw to refuse, e.g. a deactivated user: the spend is rolled back with it), and the successor's
+     * session, refresh token and audit record are written. A token that the UPDATE did not match is
+     * read once to say why. Of N concurrent rotations of one token exactly one is `redeemed`.
      */
-    async rotate(tokenSha256: string, clientIdentifier: string,
-      successor: { session: NewSession; refresh: NewRefreshToken; entry: AuditEntry }): Promise<Rotation> {
-      const { refresh } = successor;
-      return ctx.group.write((): Rotation => {
-        // The common case: the caller built the successor from this token, which is still live. The
-        // spend checks the family, so recording the successor does not read it again.
-        if (refresh.parentId && spendIntoSuccessorSync(tokenSha256, clientIdentifier, refresh)) {
-          issueSync(successor.session, refresh, successor.entry, true);
-          return { kind: 'redeemed' };
+    async rotate<S extends Successor>(tokenSha256: string, clientIdentifier: string, successorId: string,
+      successorOf: (spent: RefreshTokenRow) => S): Promise<Rotation<S>> {
+      return ctx.group.write((): Rotation<S> => {
+        const now = ctx.now().toISOString();
+        const r = ctx.sql(SPEND).get({ now, successor: successorId, digest: tokenSha256, client: clientIdentifier }) as RefreshDbRow | undefined;
+        if (!r) return refusalOf(tokenSha256, clientIdentifier);
+        const token = toRefresh(r);
+        const successor = successorOf(token);
+        const { refresh } = successor;
+        // The spend linked `successorId` and checked this family: the successor must be exactly that.
+        if (refresh.id !== successorId || refresh.parentId !== token.id || refresh.familyId !== token.familyId) {
+          throw new Error('rotation: the successor does not continue the spent token');
         }
-        // Anything else (spent, revoked, expired, another client, a successor of another row) says why.
-        const r = redeemSync(tokenSha256, clientIdentifier, refresh);
-        if (r.kind !== 'redeemed') return r;
-        // Linked by the spend (it names this token as parent) and of the family the spend checked.
-        const linked = r.token.replacedBy === refresh.id && r.token.familyId === refresh.familyId;
-        issueSync(successor.session, refresh, successor.entry, linked);
-        return r;
+        issueSync(successor.session, refresh, successor.entry, true);
+        return { kind: 'redeemed', token, successor };
       });
     },
 

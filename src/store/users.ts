@@ -41,6 +41,12 @@ export interface UserChanges {
   lockoutUntil?: string | null;
 }
 
+/** A user's active roles and scopes (ids and names), for token claims. */
+export interface Claims {
+  readonly roles: readonly Readonly<{ id: string; name: string }>[];
+  readonly scopes: readonly Readonly<{ id: string; name: string }>[];
+}
+
 export type ActiveChange = 'changed' | 'unchanged' | 'missing';
 
 export function createUserStore(ctx: StoreContext, audit: AuditStore) {
@@ -62,6 +68,14 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
     tables: [{ table: 'user_roles', keyColumn: 'user_id' }, { table: 'user_scopes', keyColumn: 'user_id' },
       { table: 'roles' }, { table: 'scopes' }] });
   const named = (rows: { id: string; name: string }[]) => Object.freeze(rows.map((r) => Object.freeze({ id: r.id, name: r.name })));
+  /** The cached row, shared by every caller (frozen). */
+  const cachedUser = (id: string): Readonly<UserRow> | null => users.get(id, () => { const row = byId(id); return row && Object.freeze(row); });
+  const claimsOf = (userId: string): Claims => claims.get(userId, () => Object.freeze({
+    roles: named(ctx.sql(`SELECT r.id, r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+      WHERE ur.user_id = ? AND r.is_active = 1 ORDER BY r.name`).all(userId) as { id: string; name: string }[]),
+    scopes: named(ctx.sql(`SELECT s.id, s.name FROM user_scopes us JOIN scopes s ON s.id = us.scope_id
+      WHERE us.user_id = ? AND s.is_active = 1 ORDER BY s.name`).all(userId) as { id: string; name: string }[]),
+  }));
 
   return {
     /** Inserts a user (username/email already normalized by the caller). AlreadyExists on a taken username. */
@@ -85,9 +99,12 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
     },
 
     async getById(id: string): Promise<UserRow | null> {
-      const u = users.get(id, () => { const row = byId(id); return row && Object.freeze(row); });
+      const u = cachedUser(id);
       return u && { ...u };
     },
+
+    /** getById inside a write job (a refresh rotation): the shared read-only row. */
+    getByIdSync: cachedUser,
 
     async findByUsername(username: string): Promise<UserRow | null> {
       const r = ctx.sql('SELECT * FROM users WHERE username = ?').get(username) as UserDbRow | undefined;
@@ -221,17 +238,13 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
         WHERE ur.user_id = ? AND ur.role_id = ? AND r.is_active = 1`).get(userId, roleId) !== undefined;
     },
 
-    /** Names and ids of the user's active roles and scopes, for token claims. */
     /** The user's active roles and scopes, by name; read-only (shared by every caller). */
-    async claimsOf(userId: string): Promise<{ roles: readonly Readonly<{ id: string; name: string }>[];
-      scopes: readonly Readonly<{ id: string; name: string }>[] }> {
-      return claims.get(userId, () => Object.freeze({
-        roles: named(ctx.sql(`SELECT r.id, r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-          WHERE ur.user_id = ? AND r.is_active = 1 ORDER BY r.name`).all(userId) as { id: string; name: string }[]),
-        scopes: named(ctx.sql(`SELECT s.id, s.name FROM user_scopes us JOIN scopes s ON s.id = us.scope_id
-          WHERE us.user_id = ? AND s.is_active = 1 ORDER BY s.name`).all(userId) as { id: string; name: string }[]),
-      }));
+    async claimsOf(userId: string): Promise<Claims> {
+      return claimsOf(userId);
     },
+
+    /** claimsOf inside a write job. */
+    claimsOfSync: claimsOf,
   };
 }
 

@@ -245,6 +245,17 @@ describe('grant_type=refresh_token', () => {
     expect((await rejection(auth.refresh({ ...creds(client), refreshToken: t.refresh_token! }))).error).toBe('invalid_grant');
   });
 
+  it('refuses a locked-out user\'s refresh without spending the token: it works again once the lockout ends', async () => {
+    const u = await a.user();
+    const t = await auth.passwordGrant({ ...creds(client), username: u.username, password: u.password });
+    a.lock(u.id, new Date(Date.now() + 3_600_000));
+    expect((await rejection(auth.refresh({ ...creds(client), refreshToken: t.refresh_token! }))).error).toBe('invalid_grant');
+    expect((await a.store.audit.list({ action: 'refresh_token_reuse_detected' })).rows.filter((r) => r.actorId === u.id)).toHaveLength(0);
+    a.lock(u.id, new Date(Date.now() - 1000));
+    const next = await auth.refresh({ ...creds(client), refreshToken: t.refresh_token! });
+    expect(decodeJwt(next.access_token)).toMatchObject({ sub: u.id });
+  });
+
   it('lets exactly one of two concurrent redemptions of one refresh token succeed', async () => {
     for (let round = 0; round < 3; round++) {
       const t = await login();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/index.js';
+import type { RefreshTokenRow } from '../../../src/store/refresh-tokens.js';
 import { ConsumedError } from '../../../src/store/types.js';
 import { addUser, openTempStore, type TempStore } from '../../helpers/store.js';
 
@@ -82,59 +83,81 @@ describe('grant store', () => {
 });
 
 describe('refresh rotation in one transaction (refreshTokens.rotate)', () => {
-  const successor = (n: string) => {
+  /** Builds the successor from the spent row, as the token service does, and records what it was given. */
+  const successorOf = (n: string, seen: RefreshTokenRow[] = []) => (spent: RefreshTokenRow) => {
+    seen.push(spent);
     const now = new Date();
     return {
-      session: { id: `s-${n}`, userId, clientIdentifier: 'web', issuedAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + 60_000).toISOString(), madUse: 'auth' as const, loginMethod: 'refresh', familyId: 'fam-r1' },
-      refresh: { id: `rt-${n}`, tokenSha256: `digest-${n}`, familyId: 'fam-r1', parentId: 'rt-r1',
+      session: { id: `s-${n}`, userId: spent.userId, clientIdentifier: spent.clientIdentifier, issuedAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + 60_000).toISOString(), madUse: 'auth' as const, loginMethod: 'refresh', familyId: spent.familyId },
+      refresh: { id: `rt-${n}`, tokenSha256: `digest-${n}`, familyId: spent.familyId, parentId: spent.id,
         expiresAt: new Date(now.getTime() + 600_000).toISOString() },
-      entry: { actorId: userId, action: 'refresh_token_used', target: 'web' },
+      entry: { actorId: spent.userId, action: 'refresh_token_used', target: spent.clientIdentifier },
     };
   };
 
-  it('spends the token and records its successor together; a second rotation of the same token is reuse and writes nothing', async () => {
+  it('spends the token, hands its row to the builder and records the successor together; a second rotation is reuse and writes nothing', async () => {
     await grant('r1', 'web');
-    const first = await store.refreshTokens.rotate('digest-r1', 'web', successor('n1'));
+    const seen: RefreshTokenRow[] = [];
+    const first = await store.refreshTokens.rotate('digest-r1', 'web', 'rt-n1', successorOf('n1', seen));
     expect(first.kind).toBe('redeemed');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ id: 'rt-r1', userId, familyId: 'fam-r1', clientIdentifier: 'web', replacedBy: 'rt-n1', isRevoked: true });
+    expect(seen[0]?.usedAt).not.toBeNull();
+    expect(first.kind === 'redeemed' && first.successor.session.id).toBe('s-n1');
     expect((await store.refreshTokens.get('rt-r1'))).toMatchObject({ replacedBy: 'rt-n1', isRevoked: true });
     expect(await store.refreshTokens.findByDigest('digest-n1')).toMatchObject({ familyId: 'fam-r1', usedAt: null });
     expect(await store.sessions.isActive('s-n1', userId, 'auth')).toBe(true);
     expect((await store.audit.list({ action: 'refresh_token_used' })).total).toBe(1);
 
-    const again = await store.refreshTokens.rotate('digest-r1', 'web', successor('n2'));
-    expect(again.kind).toBe('reused');
+    const again = await store.refreshTokens.rotate('digest-r1', 'web', 'rt-n2', successorOf('n2', seen));
+    expect(again).toMatchObject({ kind: 'reused', token: { id: 'rt-r1', familyId: 'fam-r1' } });
+    expect(seen).toHaveLength(1);
     expect(await store.refreshTokens.findByDigest('digest-n2')).toBeNull();
     expect(await store.sessions.get('s-n2')).toBeNull();
     expect((await store.audit.list({ action: 'refresh_token_used' })).total).toBe(1);
+    // The successor rotates in its turn.
+    expect((await store.refreshTokens.rotate('digest-n1', 'web', 'rt-n3', successorOf('n3'))).kind).toBe('redeemed');
   });
 
-  it('records replaced_by on the successor\'s named parent only (the spend links it when they are the same row)', async () => {
+  it('of concurrent rotations of one token exactly one is redeemed', async () => {
     await grant('r1', 'web');
-    await grant('r2', 'web');
-    const elsewhere = { ...successor('n4'), refresh: { ...successor('n4').refresh, parentId: 'rt-r2' } };
-    expect((await store.refreshTokens.rotate('digest-r1', 'web', elsewhere)).kind).toBe('redeemed');
-    expect(await store.refreshTokens.get('rt-r1')).toMatchObject({ replacedBy: null, isRevoked: true });
-    expect(await store.refreshTokens.get('rt-r2')).toMatchObject({ replacedBy: 'rt-n4', usedAt: null });
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map((n) => store.refreshTokens.rotate('digest-r1', 'web', `rt-${n}`, successorOf(n))));
+    expect(results.filter((r) => r.kind === 'redeemed')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'reused')).toHaveLength(3);
   });
 
-  it('another client\'s token is invalid and stays unspent', async () => {
+  it('another client\'s, an unknown, an expired or a revoked-family token is invalid, stays unspent and reaches no builder', async () => {
+    const seen: RefreshTokenRow[] = [];
     await grant('r1', 'cli');
-    expect((await store.refreshTokens.rotate('digest-r1', 'web', successor('n1'))).kind).toBe('invalid');
+    expect((await store.refreshTokens.rotate('digest-r1', 'web', 'rt-n1', successorOf('n1', seen))).kind).toBe('invalid');
     expect((await store.refreshTokens.findByDigest('digest-r1'))?.usedAt).toBeNull();
+    expect((await store.refreshTokens.rotate('digest-none', 'web', 'rt-n1', successorOf('n1', seen))).kind).toBe('invalid');
+    await grant('r2', 'web');
+    await store.refreshTokens.revokeFamily('fam-r2');
+    expect((await store.refreshTokens.rotate('digest-r2', 'web', 'rt-n1', successorOf('n1', seen))).kind).toBe('invalid');
+    expect((await store.refreshTokens.findByDigest('digest-r2'))?.usedAt).toBeNull();
+    const past = new Date(Date.now() - 1000).toISOString();
+    await store.refreshTokens.issueWithSession(
+      { id: 'r3', userId, clientIdentifier: 'web', issuedAt: past, expiresAt: past, madUse: 'auth', loginMethod: 'pwd', familyId: 'fam-r3' },
+      { id: 'rt-r3', tokenSha256: 'digest-r3', familyId: 'fam-r3', expiresAt: past });
+    expect((await store.refreshTokens.rotate('digest-r3', 'web', 'rt-n1', successorOf('n1', seen))).kind).toBe('invalid');
+    expect(seen).toHaveLength(0);
+    expect(await store.sessions.get('s-n1')).toBeNull();
   });
 
-  it('a revoked family rolls the whole rotation back: no successor, the token not even spent', async () => {
+  it('a builder that refuses rolls the spend back: no successor, the token not even spent', async () => {
     await grant('r1', 'web');
-    await store.refreshTokens.revokeFamily('fam-r1');
-    // The token row itself is revoked too, so redemption already says invalid...
-    expect((await store.refreshTokens.rotate('digest-r1', 'web', successor('n1'))).kind).toBe('invalid');
-    // ...and a live token whose successor would join a revoked family is refused with ConsumedError.
-    await grant('r2', 'web');
-    const intoRevoked = { ...successor('n3'), refresh: { ...successor('n3').refresh, familyId: 'fam-r1', parentId: 'rt-r2' } };
-    await expect(store.refreshTokens.rotate('digest-r2', 'web', intoRevoked)).rejects.toBeInstanceOf(ConsumedError);
-    expect((await store.refreshTokens.findByDigest('digest-r2'))?.usedAt).toBeNull();
-    expect(await store.sessions.get('s-n3')).toBeNull();
+    const refused = new Error('user deactivated');
+    await expect(store.refreshTokens.rotate('digest-r1', 'web', 'rt-n1', () => { throw refused; })).rejects.toBe(refused);
+    expect(await store.refreshTokens.get('rt-r1')).toMatchObject({ usedAt: null, replacedBy: null, isRevoked: false });
+    expect(await store.sessions.get('s-n1')).toBeNull();
+    // A successor that does not continue the spent token is refused the same way.
+    const stray = (spent: RefreshTokenRow) => ({ ...successorOf('n2')(spent), refresh: { ...successorOf('n2')(spent).refresh, familyId: 'fam-other' } });
+    await expect(store.refreshTokens.rotate('digest-r1', 'web', 'rt-n2', stray)).rejects.toThrow(/does not continue/);
+    expect(await store.refreshTokens.get('rt-r1')).toMatchObject({ usedAt: null, isRevoked: false });
+    expect(await store.refreshTokens.findByDigest('digest-n2')).toBeNull();
+    expect((await store.refreshTokens.rotate('digest-r1', 'web', 'rt-n3', successorOf('n3'))).kind).toBe('redeemed');
   });
 });
 
