@@ -8,6 +8,13 @@ interface Job {
   reject: (reason: unknown) => void;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** A job threw during a group's first run (the group is then run again, one savepoint per job). */
+class JobFailed {
+  constructor(readonly error: unknown) {}
+}
+
 export interface BatchOptions {
   maxDelayMs?: number;
   maxItems?: number;
@@ -16,8 +23,9 @@ export interface BatchOptions {
 export interface GroupCommit {
   /**
    * Runs `fn` inside the next group commit and resolves with its result once that commit is done.
-   * `fn` gets its own savepoint: if it throws, only its own changes are rolled back and only its
-   * promise rejects. If the commit itself fails, every job of the group rejects.
+   * If `fn` throws, only its own changes are rolled back and only its promise rejects (the group is
+   * run again with a savepoint per job, so `fn` may run twice and must only write to the database).
+   * If the commit itself fails, every job of the group rejects.
    */
   write<T>(fn: () => T): Promise<T>;
   /**
@@ -42,9 +50,20 @@ export interface GroupCommit {
 export function createGroupCommit(db: Db): GroupCommit {
   let queue: Job[] = [];
   let scheduled = false;
-  // Called inside `commitAll`'s transaction, better-sqlite3 runs this as a SAVEPOINT.
+  // The common case: every job succeeds, so none needs a savepoint of its own (a savepoint copies each
+  // page its job touches into a sub-journal first). A job that throws rolls the whole group back, and
+  // the group runs again with a savepoint per job (`commitEach`), so that only that job fails. Jobs only
+  // write through this connection and read what they write, so running one again after a rollback is safe.
+  const commitDirect = db.transaction((jobs: Job[]) => jobs.map((job) => {
+    try {
+      return job.run();
+    } catch (error) {
+      throw new JobFailed(error);
+    }
+  }));
+  // Called inside `commitEach`'s transaction, better-sqlite3 runs this as a SAVEPOINT.
   const savepoint = db.transaction((fn: () => unknown) => fn());
-  const commitAll = db.transaction((jobs: Job[]) =>
+  const commitEach = db.transaction((jobs: Job[]): Outcome[] =>
     jobs.map((job) => {
       try {
         return { ok: true as const, value: savepoint(job.run) };
@@ -52,6 +71,16 @@ export function createGroupCommit(db: Db): GroupCommit {
         return { ok: false as const, error };
       }
     }));
+
+  /** Commits the jobs; throws only if the transaction itself fails (every job of the group rejects). */
+  function commit(jobs: Job[]): Outcome[] {
+    try {
+      return commitDirect.immediate(jobs).map((value) => ({ ok: true as const, value }));
+    } catch (error) {
+      if (!(error instanceof JobFailed)) throw error;
+      return commitEach.immediate(jobs);
+    }
+  }
 
   // Delayed batches not yet handed to a commit; only flush() (shutdown) hurries them.
   const waiting = new Set<() => void>();
@@ -67,9 +96,9 @@ export function createGroupCommit(db: Db): GroupCommit {
     queue = [];
     if (jobs.length === 0) return;
     for (const job of jobs) job.taken?.();
-    let outcomes: ReturnType<typeof commitAll>;
+    let outcomes: Outcome[];
     try {
-      outcomes = commitAll.immediate(jobs);
+      outcomes = commit(jobs);
     } catch (error) {
       for (const job of jobs) job.reject(error);
       return;

@@ -57,6 +57,27 @@ describe('group commit', () => {
     expect(seen()).toEqual(['x', 'y']);
   });
 
+  it('runs each job once when none fails; a failure rolls the group back and runs it again, each job committed once', async () => {
+    const runs = new Map<string, number>();
+    const counted = (v: string, fail = false) => () => {
+      runs.set(v, (runs.get(v) ?? 0) + 1);
+      insert(v)();
+      if (fail) throw new Error(`refused ${v}`);
+      return v;
+    };
+    const before = commitsSeen();
+    expect(await Promise.all([group.write(counted('p')), group.write(counted('q'))])).toEqual(['p', 'q']);
+    expect([...runs.values()]).toEqual([1, 1]);
+    expect(commitsSeen() - before).toBe(1);
+    const results = await Promise.allSettled([group.write(counted('r')), group.write(counted('s', true)), group.write(counted('t'))]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // The first run stopped at the failing job; the second ran all three, each in its own savepoint.
+    expect(runs.get('r')).toBe(2);
+    expect(runs.get('s')).toBe(2);
+    expect(runs.get('t')).toBe(1);
+    expect(seen()).toEqual(['p', 'q', 'r', 't']);
+  });
+
   it('rejects every job of the group when the commit itself fails, and writes none of them', async () => {
     const results = await Promise.allSettled([group.write(insert('ok')), group.write(insert('orphan', 42))]);
     // The deferred foreign key is only checked at COMMIT, after both jobs ran.
