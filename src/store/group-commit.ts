@@ -1,4 +1,5 @@
 import type { Db } from './open.js';
+import { whileWriteLocked } from './watched-cache.js';
 
 interface Job {
   run: () => unknown;
@@ -72,15 +73,18 @@ export function createGroupCommit(db: Db): GroupCommit {
       }
     }));
 
-  /** Commits the jobs; throws only if the transaction itself fails (every job of the group rejects). */
-  function commit(jobs: Job[]): Outcome[] {
+  /**
+   * Commits the jobs; throws only if the transaction itself fails (every job of the group rejects).
+   * Under the write lock, what jobs read through the watched caches may be kept (watched-cache.ts).
+   */
+  const commit = (jobs: Job[]): Outcome[] => whileWriteLocked(db, () => {
     try {
       return commitDirect.immediate(jobs).map((value) => ({ ok: true as const, value }));
     } catch (error) {
       if (!(error instanceof JobFailed)) throw error;
       return commitEach.immediate(jobs);
     }
-  }
+  });
 
   // Delayed batches not yet handed to a commit; only flush() (shutdown) hurries them.
   const waiting = new Set<() => void>();

@@ -11,8 +11,9 @@ export interface WatchedTable {
 
 export interface WatchedCache {
   /**
-   * The value stored under `key`, or `load()`'s. A loaded value is kept only when no transaction
-   * is open (so it is committed data); callers must treat the value as read-only.
+   * The value stored under `key`, or `load()`'s. A loaded value is kept when no transaction is open
+   * (so it is committed data), or inside `whileWriteLocked` when this transaction has not written
+   * that key (so it is the latest commit); callers must treat the value as read-only.
    */
   get<T>(key: string, load: () => T): T;
 }
@@ -28,6 +29,10 @@ interface Connection {
   byName: Map<string, Set<Listener>>;
   /** Empties every cache of the connection if another connection committed since the last look. */
   noticeOtherConnections(): void;
+  /** Inside `whileWriteLocked`: a BEGIN IMMEDIATE transaction, so no other connection can commit. */
+  writeLocked: boolean;
+  /** Increases at each `whileWriteLocked`: marks written keys as the current transaction's. */
+  section: number;
 }
 
 const connections = new WeakMap<Db, Connection>();
@@ -48,10 +53,18 @@ WatchedCache {
   if (!NAME.test(options.name)) throw new Error(`cache name must match ${NAME}`);
   const entries = new Map<string, unknown>();
   let emptyBeforeNextUse = false;
+  // What the open transaction wrote (its value read back is not committed yet), per write-locked section.
+  let written = { section: -1, all: false, keys: new Set<string>() };
   const connection = listen(db, options.name, options.tables, (keys) => {
     if (keys.length === 0) emptyBeforeNextUse = true;
     else for (const key of keys) entries.delete(String(key));
+    if (!db.inTransaction) return;
+    if (written.section !== connection.section) written = { section: connection.section, all: false, keys: new Set() };
+    if (keys.length === 0) written.all = true;
+    else for (const key of keys) written.keys.add(String(key));
   });
+  const mayKeep = (key: string): boolean => !db.inTransaction
+    || (connection.writeLocked && (written.section !== connection.section || (!written.all && !written.keys.has(key))));
 
   return {
     get<T>(key: string, load: () => T): T {
@@ -62,7 +75,7 @@ WatchedCache {
       }
       if (entries.has(key)) return entries.get(key) as T;
       const value = load();
-      if (!db.inTransaction) {
+      if (mayKeep(key)) {
         if (entries.size >= options.maxEntries) entries.clear();
         entries.set(key, value);
       }
@@ -81,6 +94,8 @@ function connectionOf(db: Db): Connection {
   const nextTurn = (): void => { checkedThisTurn = false; };
   const connection: Connection = {
     byName,
+    writeLocked: false,
+    section: 0,
     noticeOtherConnections() {
       if (checkedThisTurn) return;
       checkedThisTurn = true;
@@ -93,6 +108,22 @@ function connectionOf(db: Db): Connection {
   };
   connections.set(db, connection);
   return connection;
+}
+
+/**
+ * Runs `fn`, which opens a BEGIN IMMEDIATE transaction on `db` (the group commit): while it holds the
+ * write lock no other connection can commit, so what it reads is the latest commit except what it
+ * wrote itself, and the caches may keep it.
+ */
+export function whileWriteLocked<T>(db: Db, fn: () => T): T {
+  const connection = connectionOf(db);
+  connection.section += 1;
+  connection.writeLocked = true;
+  try {
+    return fn();
+  } finally {
+    connection.writeLocked = false;
+  }
 }
 
 /** Registers `listener` for writes to `tables` under cache `name`; makes the SQL function and triggers once. */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore, openDatabase, type Db, type Store } from '../../../src/store/index.js';
+import { whileWriteLocked } from '../../../src/store/watched-cache.js';
 import { addUser, openTempStore, UNIT_DB_KEY as KEY, type TempStore } from '../../helpers/store.js';
 
 // The client reads and session-liveness reads of the hot path are served from memory
@@ -166,5 +167,32 @@ describe('session liveness cache', () => {
     await second.sessions.revoke('shared');
     expect(await store.sessions.isActive('shared', userId, 'auth')).toBe(false);
     expect(await second.sessions.isActive('shared', userId, 'auth')).toBe(false);
+  });
+});
+
+describe('reads inside the group commit (whileWriteLocked)', () => {
+  it('keeps a read made under the group commit\'s write lock, unless that transaction wrote the row (then not even after a rollback)', async () => {
+    const userId = await addUser(store, 'uma', 'u@example.com');
+    // Under BEGIN IMMEDIATE no other connection can commit: an unwritten row read there is the latest commit.
+    let inside: unknown;
+    whileWriteLocked(db, () => db.transaction(() => { inside = store.users.getByIdSync(userId); }).immediate());
+    expect(inside).toMatchObject({ id: userId });
+    expect(store.users.getByIdSync(userId)).toBe(inside);
+
+    let written: unknown;
+    expect(() => whileWriteLocked(db, () => db.transaction(() => {
+      db.prepare('UPDATE users SET email = ? WHERE id = ?').run('uncommitted@example.com', userId);
+      written = store.users.getByIdSync(userId);
+      throw new Error('roll back');
+    }).immediate())).toThrow('roll back');
+    expect(written).toMatchObject({ email: 'uncommitted@example.com' });
+    expect(store.users.getByIdSync(userId)?.email).toBe('u@example.com');
+    // A plain transaction (no write lock known) keeps nothing it reads.
+    const before = store.users.getByIdSync(userId);
+    db.prepare('UPDATE users SET modified_at = modified_at WHERE id = ?').run(userId);
+    let plain: unknown;
+    db.transaction(() => { plain = store.users.getByIdSync(userId); })();
+    expect(plain).not.toBe(before);
+    expect(store.users.getByIdSync(userId)).not.toBe(plain);
   });
 });
