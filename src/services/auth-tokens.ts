@@ -1,9 +1,9 @@
 import { hash } from 'node:crypto';
+import type { JWTPayload } from 'jose';
 import type { Signer } from '../crypto/keyring.js';
 import { newId, newJti, newRefreshToken, refreshTokenDigest } from '../crypto/secrets.js';
 import { verifyTotp } from '../crypto/totp.js';
 import { ConsumedError, type Store } from '../store/index.js';
-import type { JWTPayload } from 'jose';
 import type { NewRefreshToken, RefreshTokenRow } from '../store/refresh-tokens.js';
 import type { AuditEntry, NewSession, UserRow } from '../store/types.js';
 import type { Claims, FailurePolicy } from '../store/users.js';
