@@ -25,7 +25,7 @@ export interface NewRefreshToken {
   id: string;
   tokenSha256: string;
   familyId: string;
-  /** The token this one replaces (rotation), if any. */
+  /** The token this one replaces: set by a rotation, which links the two (`rotate`). */
   parentId?: string | null;
   expiresAt: string;
   isOpenidToken?: boolean;
@@ -58,9 +58,8 @@ const toRefresh = (r: RefreshDbRow): RefreshTokenRow => ({
   replacedBy: r.replaced_by, isOpenidToken: bool(r.is_openid_token), scope: r.scope, authTime: r.auth_time, amr: r.amr,
 });
 
-/** What presenting a refresh token found. Only `redeemed` may mint new tokens. */
-export type Redemption =
-  | { kind: 'redeemed'; token: RefreshTokenRow }
+/** Why a presented refresh token was not redeemed. */
+export type Refusal =
   /** Already used (or revoked by rotation): possible theft. The caller decides on family revocation. */
   | { kind: 'reused'; token: RefreshTokenRow }
   /** Unknown, expired, revoked family, or issued to another client: indistinguishable to the caller's client. */
@@ -74,9 +73,7 @@ export interface Successor {
 }
 
 /** What a rotation found: the successor (as the caller built it) is recorded only when `redeemed`. */
-export type Rotation<S extends Successor> =
-  | { kind: 'redeemed'; token: RefreshTokenRow; successor: S }
-  | Exclude<Redemption, { kind: 'redeemed' }>;
+export type Rotation<S extends Successor> = { kind: 'redeemed'; token: RefreshTokenRow; successor: S } | Refusal;
 
 export interface PurgeOptions {
   olderThan: Date;
@@ -90,8 +87,9 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
 
   /**
    * Records an issued access token's session and, optionally, its refresh token (with the audit
-   * record). Refuses (ConsumedError) to extend a revoked family, so a successor minted while a reuse
-   * was being detected is never left alive. Runs inside the caller's transaction.
+   * record). Refuses (ConsumedError) to extend a revoked family, so tokens minted into a family that
+   * was revoked meanwhile (a reused authorization code) are never left alive. Runs inside the caller's
+   * transaction.
    */
   function issueSync(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry,
     /** Rotation: the family was checked and the parent linked by `rotate`'s spend in this transaction. */
@@ -104,27 +102,12 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
         expires_at, is_openid_token, scope, auth_time, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         refresh.id, session.userId, session.id, session.clientIdentifier, refresh.tokenSha256, refresh.familyId, now,
         refresh.expiresAt, refresh.isOpenidToken ? 1 : 0, refresh.scope ?? '', refresh.authTime ?? null, refresh.amr ?? '');
-      if (refresh.parentId && !rotated) ctx.sql('UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?').run(refresh.id, refresh.parentId);
     }
     if (entry) audit.appendSync(entry);
   }
 
-  /** Spends the token if it is live and bound to this client; runs inside the caller's transaction. */
-  function redeemSync(tokenSha256: string, clientIdentifier: string): Redemption {
-    const now = ctx.now().toISOString();
-    const r = ctx.sql(BY_DIGEST).get(tokenSha256) as RefreshDbRow | undefined;
-    // RFC 6749 §6: the token is bound to the client it was issued to.
-    if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
-    if (r.used_at !== null) return { kind: 'reused', token: toRefresh(r) };
-    // Revoked itself or through its family.
-    if (bool(r.is_revoked) || r.expires_at <= now) return { kind: 'invalid' };
-    const { changes } = ctx.sql('UPDATE refresh_tokens SET used_at = ?, is_revoked = 1 WHERE id = ? AND used_at IS NULL').run(now, r.id);
-    if (changes === 0) return { kind: 'reused', token: toRefresh(r) };
-    return { kind: 'redeemed', token: toRefresh({ ...r, used_at: now, is_revoked: 1 }) };
-  }
-
   /** Why a token that the spend did not match cannot be redeemed (read only). */
-  function refusalOf(tokenSha256: string, clientIdentifier: string): Exclude<Redemption, { kind: 'redeemed' }> {
+  function refusalOf(tokenSha256: string, clientIdentifier: string): Refusal {
     const r = ctx.sql(BY_DIGEST).get(tokenSha256) as RefreshDbRow | undefined;
     if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
     // Spent (possible theft), or else revoked, expired or of a revoked family.
@@ -135,14 +118,6 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
     /** A session and, optionally, a refresh token, in the next group commit (see issueSync). */
     async issueWithSession(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry): Promise<void> {
       return ctx.group.write(() => issueSync(session, refresh, entry));
-    },
-
-    /**
-     * Atomically spends a refresh token presented by `clientIdentifier`: of N concurrent calls with
-     * the same token exactly one gets `redeemed` (the UPDATE … WHERE used_at IS NULL is the lock).
-     */
-    async redeem(tokenSha256: string, clientIdentifier: string): Promise<Redemption> {
-      return ctx.group.write(() => redeemSync(tokenSha256, clientIdentifier));
     },
 
     /**

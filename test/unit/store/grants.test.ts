@@ -24,6 +24,24 @@ async function grant(jti: string, client: string, plane: 'auth' | 'admin' = 'aut
   );
 }
 
+/** Builds the successor from the spent row, as the token service does, and records what it was given. */
+const successorOf = (n: string, seen: RefreshTokenRow[] = []) => (spent: RefreshTokenRow) => {
+  seen.push(spent);
+  const now = new Date();
+  return {
+    session: { id: `s-${n}`, userId: spent.userId, clientIdentifier: spent.clientIdentifier, issuedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 60_000).toISOString(), madUse: 'auth' as const, loginMethod: 'refresh', familyId: spent.familyId },
+    refresh: { id: `rt-${n}`, tokenSha256: `digest-${n}`, familyId: spent.familyId, parentId: spent.id,
+      expiresAt: new Date(now.getTime() + 600_000).toISOString() },
+    entry: { actorId: spent.userId, action: 'refresh_token_used', target: spent.clientIdentifier },
+  };
+};
+
+let rotations = 0;
+/** Presents a token for rotation; what it found. */
+const spend = async (digest: string, client: string) =>
+  (await store.refreshTokens.rotate(digest, client, `rt-spend${++rotations}`, successorOf(`spend${rotations}`))).kind;
+
 describe('grant store', () => {
   it('lists a user\'s auth-plane sessions with the username, never admin-plane ones', async () => {
     await grant('j1', 'web');
@@ -40,8 +58,8 @@ describe('grant store', () => {
     expect(await store.grants.revokeForClient(userId, 'web', { actorId: userId, action: 'logout', target: 'web' })).toBe(2);
     expect(await store.sessions.isActive('a1', userId, 'auth')).toBe(false);
     expect(await store.sessions.isActive('b1', userId, 'auth')).toBe(true);
-    expect((await store.refreshTokens.redeem('digest-a2', 'web')).kind).toBe('invalid');
-    expect((await store.refreshTokens.redeem('digest-b1', 'cli')).kind).toBe('redeemed');
+    expect(await spend('digest-a2', 'web')).toBe('invalid');
+    expect(await spend('digest-b1', 'cli')).toBe('redeemed');
     expect((await store.audit.list({ action: 'logout' })).total).toBe(1);
   });
 
@@ -51,18 +69,17 @@ describe('grant store', () => {
     await grant('adm', 'admin', 'admin', false);
     expect(await store.grants.revokeAll(userId)).toBe(2);
     expect(await store.sessions.isActive('b1', userId, 'auth')).toBe(false);
-    expect((await store.refreshTokens.redeem('digest-b1', 'cli')).kind).toBe('invalid');
+    expect(await spend('digest-b1', 'cli')).toBe('invalid');
     expect(await store.sessions.isActive('adm', userId, 'admin')).toBe(true);
   });
 
-  it('every revoke-all path also ends a refresh in flight: the successor of a token redeemed just before is refused', async () => {
-    const successor = (jti: string, client: string) => {
+  it('every revoke-all path also refuses tokens minted into a family it revoked (a code exchange racing a logout)', async () => {
+    const mintInto = (jti: string, client: string) => {
       const now = new Date();
       return store.refreshTokens.issueWithSession(
         { id: `${jti}-next`, userId, clientIdentifier: client, issuedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 60_000).toISOString(),
           madUse: 'auth', loginMethod: 'pwd', familyId: `fam-${jti}` },
-        { id: `rt-${jti}-next`, tokenSha256: `digest-${jti}-next`, familyId: `fam-${jti}`, parentId: `rt-${jti}`,
-          expiresAt: new Date(now.getTime() + 600_000).toISOString() },
+        { id: `rt-${jti}-next`, tokenSha256: `digest-${jti}-next`, familyId: `fam-${jti}`, expiresAt: new Date(now.getTime() + 600_000).toISOString() },
       );
     };
     const revokes: [string, string, () => Promise<unknown>][] = [
@@ -72,30 +89,17 @@ describe('grant store', () => {
     ];
     for (const [jti, client, revoke] of revokes) {
       await grant(jti, client);
-      expect((await store.refreshTokens.redeem(`digest-${jti}`, client)).kind).toBe('redeemed');
       await revoke();
-      await expect(successor(jti, client)).rejects.toBeInstanceOf(ConsumedError);
+      await expect(mintInto(jti, client)).rejects.toBeInstanceOf(ConsumedError);
+      expect(await store.sessions.get(`${jti}-next`)).toBeNull();
     }
     await store.users.setActive(userId, true);
     await grant('r4', 'web');
-    expect((await store.refreshTokens.redeem('digest-r4', 'web')).kind).toBe('redeemed');
+    expect(await spend('digest-r4', 'web')).toBe('redeemed');
   });
 });
 
 describe('refresh rotation in one transaction (refreshTokens.rotate)', () => {
-  /** Builds the successor from the spent row, as the token service does, and records what it was given. */
-  const successorOf = (n: string, seen: RefreshTokenRow[] = []) => (spent: RefreshTokenRow) => {
-    seen.push(spent);
-    const now = new Date();
-    return {
-      session: { id: `s-${n}`, userId: spent.userId, clientIdentifier: spent.clientIdentifier, issuedAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + 60_000).toISOString(), madUse: 'auth' as const, loginMethod: 'refresh', familyId: spent.familyId },
-      refresh: { id: `rt-${n}`, tokenSha256: `digest-${n}`, familyId: spent.familyId, parentId: spent.id,
-        expiresAt: new Date(now.getTime() + 600_000).toISOString() },
-      entry: { actorId: spent.userId, action: 'refresh_token_used', target: spent.clientIdentifier },
-    };
-  };
-
   it('spends the token, hands its row to the builder and records the successor together; a second rotation is reuse and writes nothing', async () => {
     await grant('r1', 'web');
     const seen: RefreshTokenRow[] = [];
@@ -180,7 +184,7 @@ describe('family revocation, read where the state is read (store/family-revocati
     expect((await store.refreshTokens.get('rt-f1'))?.isRevoked).toBe(true);
     expect((await store.refreshTokens.findByDigest('digest-f2'))?.isRevoked).toBe(false);
     expect((await store.refreshTokens.list()).rows.map((r) => [r.id, r.isRevoked]).sort()).toEqual([['rt-f1', true], ['rt-f2', false]]);
-    expect((await store.refreshTokens.redeem('digest-f1', 'web')).kind).toBe('invalid');
+    expect(await spend('digest-f1', 'web')).toBe('invalid');
     // An administrator cannot revoke it a second time, and a logout does not count it again.
     expect(await store.sessions.revoke('f1')).toBe(false);
     expect(await store.grants.revokeAll(userId)).toBe(1);
