@@ -1,29 +1,19 @@
 #!/bin/bash
 # Instructions per refresh_token grant on the server's main thread, counted by valgrind's callgrind
-# (see callgrind.sh: the count repeats within about 1 % on this shared machine, where req/s moves by
-# 20 %). Eight clients each follow their own rotation chain: every refresh spends the token the
+# (as callgrind.sh does for GETs). Repeatable within about 5 % only: how many refreshes share a commit
+# depends on timing. Eight clients each follow their own rotation chain: every refresh spends the token the
 # previous one returned, so the store does the whole rotation each time. Needs valgrind and a build.
 #
 #   bash bench/callgrind-refresh.sh              # N=1500 measured after W=3000 warm-up refreshes
 #   KEEP=/tmp/cg bash bench/callgrind-refresh.sh # also keeps the main thread's profile (callgrind_annotate)
-#
-# argon2 is set cheap here (one password grant per chain, under a ≈ 50× slower CPU); it is not on the
-# refresh path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-19050}
 N=${N:-1500}
 W=${W:-3000}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$dir/cg.out" node dist/src/main.js \
-  --db-file "$dir/mad.db3" --auth-port "$PORT" --admin-port $((PORT + 1)) --no-prompt --log-level warn \
-  --admin-password callgrind-admin-password --rate-limit-auth 0 --rate-limit-admin 0 --prefer-ec-token-signer \
-  --argon2id-time 1 --argon2id-memory 256 --argon2id-parallelism 1 \
-  --auth-domain 127.0.0.1 --auth-domain-no-ssl >"$dir/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 600); do grep -q "microauthd ready" "$dir/server.log" && break; sleep 1; done
-grep -q "microauthd ready" "$dir/server.log" || { cat "$dir/server.log"; kill $server; exit 1; }
+. bench/callgrind-server.sh
+# argon2 made cheap: one password grant per chain, not on the refresh path.
+callgrind_server --prefer-ec-token-signer --argon2id-time 1 --argon2id-memory 256 --argon2id-parallelism 1
 node --input-type=module -e '
   import { execFileSync } from "node:child_process";
   const [port, pid, warm, n] = process.argv.slice(1).map(Number);
@@ -48,10 +38,4 @@ node --input-type=module -e '
   await run(n);
   execFileSync("callgrind_control", ["-d", String(pid)], { stdio: "ignore" });
 ' "$PORT" "$server" "$W" "$N"
-kill $server; wait $server 2>/dev/null || true
-main=$(grep -l "^thread: 1$" "$dir"/cg.out.1-* | head -1)
-count() { grep -h "^summary:\|^totals:" "$1" | head -1 | awk '{print $2}'; }
-all=0
-for f in "$dir"/cg.out.1-*; do all=$((all + $(count "$f"))); done
-if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$main" "$KEEP/main-thread.out"; fi
-echo "refresh_token (ES256): main thread $(($(count "$main") / N)) instructions/request, all threads $((all / N)) (N=$N after $W warm-up)"
+callgrind_report "refresh_token (ES256)" "$N"

@@ -14,15 +14,8 @@ cd "$(dirname "$0")/.."
 PORT=${PORT:-19040}
 N=${N:-2000}
 W=${W:-6000}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$dir/cg.out" node dist/src/main.js \
-  --db-file "$dir/mad.db3" --auth-port "$PORT" --admin-port $((PORT + 1)) --no-prompt --log-level warn \
-  --admin-password callgrind-admin-password --rate-limit-auth 0 --rate-limit-admin 0 \
-  --auth-domain 127.0.0.1 --auth-domain-no-ssl >"$dir/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 600); do grep -q "microauthd ready" "$dir/server.log" && break; sleep 1; done
-grep -q "microauthd ready" "$dir/server.log" || { cat "$dir/server.log"; kill $server; exit 1; }
+. bench/callgrind-server.sh
+callgrind_server
 load() {
   node --input-type=module -e '
     import http from "node:http";
@@ -38,9 +31,4 @@ load "$1" "$W"
 callgrind_control -z $server >/dev/null 2>&1
 load "$1" "$N"
 callgrind_control -d $server >/dev/null 2>&1
-kill $server; wait $server 2>/dev/null || true
-main=$(grep -l "^thread: 1$" "$dir"/cg.out.1-* | head -1)
-count() { grep -h "^summary:\|^totals:" "$1" | head -1 | awk '{print $2}'; }
-all=0
-for f in "$dir"/cg.out.1-*; do all=$((all + $(count "$f"))); done
-echo "$1: main thread $(($(count "$main") / N)) instructions/request, all threads $((all / N)) (N=$N after $W warm-up)"
+callgrind_report "$1" "$N"
