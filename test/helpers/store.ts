@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { createStore, migrate, openDatabase, type Db, type Store } from '../../src/store/index.js';
 import { tempDir } from './tmp.js';
 
@@ -30,4 +31,24 @@ export function openTempStore(now?: () => Date): TempStore {
 /** A user for store tests to hang grants, roles and codes on; returns its id. */
 export async function addUser(store: Store, username: string, email: string): Promise<string> {
   return (await store.users.create({ id: crypto.randomUUID(), username, email, passwordHash: 'x' })).id;
+}
+
+/** What `freshStoreWithUser` hands each test. */
+export interface StoreWithUser {
+  temp: TempStore;
+  store: Store;
+  userId: string;
+}
+
+/**
+ * Store tests: a migrated temp store with one user, made before each test and removed after it
+ * (registers the vitest hooks); `ready` gets each test's store.
+ */
+export function freshStoreWithUser(username: string, email: string, ready: (s: StoreWithUser) => void | Promise<void>): void {
+  let temp: TempStore | undefined;
+  beforeEach(async () => {
+    temp = openTempStore();
+    await ready({ temp, store: temp.store, userId: await addUser(temp.store, username, email) });
+  });
+  afterEach(() => temp?.close());
 }

@@ -1,20 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/index.js';
-import { addUser, openTempStore, type TempStore } from '../../helpers/store.js';
+import { freshStoreWithUser } from '../../helpers/store.js';
 
-let temp: TempStore;
 let store: Store;
 let userId: string;
 let clientId: string;
 
-beforeEach(async () => {
-  temp = openTempStore();
-  store = temp.store;
-  userId = await addUser(store, 'cora', 'c@example.com');
+freshStoreWithUser('cora', 'c@example.com', async (s) => {
+  ({ store, userId } = s);
   clientId = (await store.clients.create({ id: crypto.randomUUID(), clientIdentifier: 'web', secretHash: '', secretKind: 'none',
     displayName: 'Web', audience: 'microauthd' })).id;
 });
-afterEach(() => temp.close());
 
 const later = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 

@@ -1,19 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/index.js';
 import type { RefreshTokenRow } from '../../../src/store/refresh-tokens.js';
 import { ConsumedError } from '../../../src/store/types.js';
-import { addUser, openTempStore, type TempStore } from '../../helpers/store.js';
+import { freshStoreWithUser, type TempStore } from '../../helpers/store.js';
 
 let temp: TempStore;
 let store: Store;
 let userId: string;
 
-beforeEach(async () => {
-  temp = openTempStore();
-  store = temp.store;
-  userId = await addUser(store, 'gina', 'g@example.com');
-});
-afterEach(() => temp.close());
+freshStoreWithUser('gina', 'g@example.com', (s) => { ({ temp, store, userId } = s); });
 
 async function grant(jti: string, client: string, plane: 'auth' | 'admin' = 'auth', refresh = true): Promise<void> {
   const now = new Date();

@@ -1,18 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/index.js';
 import { openDatabase } from '../../../src/store/index.js';
-import { addUser, openTempStore, UNIT_DB_KEY, type TempStore } from '../../helpers/store.js';
+import { freshStoreWithUser, UNIT_DB_KEY, type TempStore } from '../../helpers/store.js';
 
 let temp: TempStore;
 let store: Store;
 let userId: string;
 
-beforeEach(async () => {
-  temp = openTempStore();
-  store = temp.store;
-  userId = await addUser(store, 'hal', 'h@example.com');
-});
-afterEach(() => temp.close());
+freshStoreWithUser('hal', 'h@example.com', (s) => { ({ temp, store, userId } = s); });
 
 const names = async (id: string) => {
   const c = await store.users.claimsOf(id);
