@@ -1,5 +1,7 @@
-import { get } from 'node:http';
+import { get, request, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ClientRequest } from 'node:http';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
 import { createRemoteJWKSet, importPKCS8, jwtVerify, SignJWT } from 'jose';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
 import { bearer, form, http, jsonBody } from '../helpers/http.js';
@@ -14,6 +16,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
+
+/** A POST written by `write` (chunks, no Content-Length unless given), with the raw answer. */
+function rawPost(url: string, headers: OutgoingHttpHeaders, write: (req: ClientRequest) => void) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => { body += c; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    write(req);
+  });
+}
 
 async function adminLogin(username = ADMIN_USERNAME, password = ADMIN_PASSWORD) {
   return http(`${server.adminUrl}/token`, form({ username, password, client_id: 'admin' }));
@@ -98,6 +112,50 @@ describe('admin POST /token', () => {
       expect(r.status, JSON.stringify(init.body).slice(0, 80)).toBe(status);
       expect(r.json.success).toBe(false);
       expect(typeof r.json.message).toBe('string');
+    }
+  });
+
+  it('answers a chunked body past the limit with 413 and closes the connection', async () => {
+    const answer = await rawPost(`${server.adminUrl}/token`, { 'Content-Type': 'application/x-www-form-urlencoded' },
+      (req) => {
+        for (let i = 0; i < 40; i++) req.write('x='.padEnd(4096, 'a')); // 160 KiB, no Content-Length: chunked
+        req.end();
+      });
+    expect(answer.status).toBe(413);
+    expect(answer.headers.connection).toBe('close');
+    expect(JSON.parse(answer.body)).toEqual({ success: false, message: expect.stringMatching(/^Request body exceeds \d+ bytes$/) });
+  });
+
+  it('takes a client that goes away mid-body as a client error: nothing logged as a server error, serving goes on', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
+    const own = await startTestServer([], { log: createLogger({ level: 'info', destination: sink }) });
+    try {
+      await new Promise<void>((done) => {
+        const req = request(`${own.adminUrl}/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': '1000' } });
+        req.on('error', () => done());
+        req.write('username=admin&pass', () => setTimeout(() => req.destroy(), 50));
+      });
+      expect((await http(`${own.adminUrl}/ping`)).json).toEqual({ message: 'pong from admin' });
+      const logged = lines.map((l) => JSON.parse(l) as { msg: string; path?: string; status?: number });
+      expect(logged.filter((l) => l.msg === 'request' && l.path === '/token').map((l) => l.status)).toEqual([400]);
+      expect(logged.filter((l) => l.msg === 'unhandled error')).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('reads JSON under a +json media type and with parameters, and refuses look-alikes with 415', async () => {
+    const { json } = await adminLogin();
+    const post = (contentType: string) => http(`${server.adminUrl}/keys/auth/rotate`, bearer(json.access_token, {
+      method: 'POST', headers: { 'Content-Type': contentType }, body: '{"broken":',
+    }));
+    // Malformed JSON is a 400 only once the body was taken as JSON.
+    for (const type of ['application/json', 'Application/JSON; charset=utf-8', 'application/merge-patch+json']) {
+      expect((await post(type)).status, type).toBe(400);
+    }
+    for (const type of ['application/jsonx', 'text/plain', 'application/json-seq', 'application/+json x']) {
+      expect((await post(type)).status, type).toBe(415);
     }
   });
 
