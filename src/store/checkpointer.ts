@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { keyPragmas, type Db } from './open.js';
+import { keyPragmas, pageSizeOf, type Db } from './open.js';
 
 export interface CheckpointerOptions {
   readonly file: string;
@@ -37,7 +37,7 @@ const BACKSTOP_PAGES = 10_000;
 export function startCheckpointer(db: Db, options: CheckpointerOptions): Checkpointer {
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
-    workerData: { file: options.file, pragmas: keyPragmas(options.key), intervalMs: options.intervalMs },
+    workerData: { file: options.file, pragmas: keyPragmas(options.key, pageSizeOf(db)), intervalMs: options.intervalMs },
     resourceLimits: { maxOldGenerationSizeMb: 16 },
   });
   worker.unref();

@@ -1,5 +1,7 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { keyPragmas } from '../../../src/store/open.js';
 import { openDatabase, startCheckpointer, type Checkpointer, type Db } from '../../../src/store/index.js';
 import { openTempStore, UNIT_DB_KEY as KEY, type TempStore } from '../../helpers/store.js';
 
@@ -55,6 +57,25 @@ describe('checkpoint worker', () => {
     db.transaction(() => { for (let i = 0; i < 200; i++) insert.run(`row ${i}`); })();
     expect(await eventually(() => rowsInDatabaseFile() === 200)).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it('opens a database made with 4 KiB pages too (the worker is told the page size)', async () => {
+    const earlier = `${temp.file}.4k`;
+    const made = new Database(earlier);
+    for (const pragma of keyPragmas(KEY, 4096)) made.pragma(pragma);
+    made.exec('CREATE TABLE probe (x TEXT)');
+    made.close();
+    const old = openDatabase({ file: earlier, key: KEY, synchronous: 'NORMAL' });
+    const errors: Error[] = [];
+    const worker = startCheckpointer(old, { file: earlier, key: KEY, intervalMs: 20, onError: (e) => errors.push(e) });
+    try {
+      await worker.ready;
+      expect(old.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000); // not handed back: the worker runs
+      expect(errors).toEqual([]);
+    } finally {
+      await worker.stop();
+      old.close();
+    }
   });
 
   it('hands checkpoints back to the serving connection when the worker cannot open the database', async () => {

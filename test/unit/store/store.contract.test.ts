@@ -5,6 +5,8 @@ import {
   AlreadyExistsError, bundledMigrations, createStore, DatabaseOpenError, DatabaseTooNewError, MAD_ADMIN_ROLE_ID,
   migrate, openDatabase, schemaVersion, type Db, type Store,
 } from '../../../src/store/index.js';
+import { keyPragmas, NEW_DATABASE_PAGE_SIZE, pageSizeOf } from '../../../src/store/open.js';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { generateSigningKey } from '../../../src/crypto/keys/generate.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -73,6 +75,23 @@ describe('open and migrate', () => {
     const again = openDatabase({ file, key: KEY, synchronous: 'NORMAL' });
     expect(await createStore(again).users.findByUsername('plaintext-probe')).not.toBeNull();
     again.close();
+  });
+});
+
+describe('page size', () => {
+  it('creates new encrypted databases with small pages, and still opens one made with SQLCipher\'s 4 KiB pages', async () => {
+    expect(pageSizeOf(db)).toBe(NEW_DATABASE_PAGE_SIZE);
+    expect(NEW_DATABASE_PAGE_SIZE).toBeLessThan(4096);
+    const earlier = join(dir, 'earlier.db3');
+    const made = new Database(earlier);
+    for (const pragma of keyPragmas(KEY, 4096)) made.pragma(pragma);
+    made.exec("CREATE TABLE probe (x TEXT); INSERT INTO probe VALUES ('kept')");
+    made.close();
+    const reopened = openDatabase({ file: earlier, key: KEY, synchronous: 'NORMAL' });
+    expect(pageSizeOf(reopened)).toBe(4096);
+    expect(reopened.prepare('SELECT x FROM probe').get()).toEqual({ x: 'kept' });
+    reopened.close();
+    expect(() => openDatabase({ file: earlier, key: 'wrong-key', synchronous: 'NORMAL' })).toThrow(/wrong database key/);
   });
 });
 
