@@ -1,4 +1,4 @@
-# Sourced by callgrind.sh and callgrind-refresh.sh: the server under valgrind's callgrind, and the count.
+# Sourced by callgrind.sh and callgrind-token.sh: the server under valgrind's callgrind, and the count.
 # Sets $dir (removed on exit) and $server; `callgrind_server ARGS...` starts it on $PORT / $PORT+1 with
 # ARGS added; `callgrind_report LABEL N` stops it and prints the instructions per request.
 dir=$(mktemp -d)
