@@ -64,6 +64,16 @@ describe('info routes', () => {
     }
   });
 
+  it('keeps a sane incoming X-Request-Id and replaces anything else with a fresh one', async () => {
+    const sent = async (id: string) => (await http(`${server.authUrl}/ping`, { headers: { 'X-Request-Id': id } })).headers.get('x-request-id');
+    expect(await sent('trace-42.a_b')).toBe('trace-42.a_b');
+    for (const bad of ['has space', 'x'.repeat(65), 'semi;colon', '']) {
+      const answered = await sent(bad);
+      expect(answered, bad).not.toBe(bad);
+      expect(answered).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    }
+  });
+
   it('answer unknown routes with 404 in the documented envelope', async () => {
     const r = await http(`${server.adminUrl}/definitely-not-here`);
     expect(r.status).toBe(404);

@@ -6,9 +6,11 @@ const SAFE_ID = /^[\w.-]{1,64}$/;
 /** Tags each request with an id (a sane incoming X-Request-Id is kept) for logs and responses. */
 export function requestId(): Middleware {
   return async function assignRequestId(ctx, next) {
-    const incoming = ctx.get('X-Request-Id');
-    ctx.state.requestId = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
-    ctx.set('X-Request-Id', ctx.state.requestId as string);
+    // Node's own header objects, not ctx.get/ctx.set: this runs on every request.
+    const incoming = ctx.req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = id;
+    ctx.res.setHeader('X-Request-Id', id);
     await next();
   };
 }

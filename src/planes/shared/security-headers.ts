@@ -12,18 +12,24 @@ export function securityHeaders(options: { htmlCsp?: string } = {}): Middleware 
     try {
       await next();
     } finally {
-      ctx.set('X-Content-Type-Options', 'nosniff');
-      ctx.set('Referrer-Policy', 'no-referrer');
-      ctx.set('X-Frame-Options', 'DENY');
-      if (!ctx.response.get('Content-Security-Policy')) {
-        // A prefix test instead of ctx.response.is('html'), which parses the media type on every response.
-        ctx.set('Content-Security-Policy', isHtml(ctx.response.get('Content-Type')) ? htmlCsp : "default-src 'none'; frame-ancestors 'none'");
+      // Straight onto the Node response (every request): Koa's ctx.set re-checks headersSent per header.
+      const res = ctx.res;
+      if (!res.headersSent) {
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader('Referrer-Policy', 'no-referrer');
+        res.setHeader('X-Frame-Options', 'DENY');
+        if (!res.hasHeader('Content-Security-Policy')) {
+          // A prefix test instead of ctx.response.is('html'), which parses the media type on every response.
+          res.setHeader('Content-Security-Policy', isHtml(res.getHeader('Content-Type')) ? htmlCsp : JSON_CSP);
+        }
+        res.setHeader('Cross-Origin-Resource-Policy', 'same-site');
+        if (ctx.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
       }
-      ctx.set('Cross-Origin-Resource-Policy', 'same-site');
-      if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     }
   };
 }
+
+const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 const isHtml = (contentType: unknown): boolean =>
   typeof contentType === 'string' && contentType.trimStart().toLowerCase().startsWith('text/html');
