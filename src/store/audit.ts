@@ -75,9 +75,10 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
       user_agent: entry.userAgent ?? null,
     };
     const hash = chainHash(prev, row);
+    // Positional parameters: binding by name looks each one up in an object (every token writes a record).
     ctx.sql(`INSERT INTO audit_logs (id, actor_id, action, target, secondary, outcome, timestamp, ip_address,
-      user_agent, prev_hash, hash) VALUES (@id, @actor_id, @action, @target, @secondary, @outcome, @timestamp,
-      @ip_address, @user_agent, @prev_hash, @hash)`).run({ ...row, prev_hash: prev, hash });
+      user_agent, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(row.id, row.actor_id, row.action,
+      row.target, row.secondary, row.outcome, row.timestamp, row.ip_address, row.user_agent, prev, hash);
     return { id: row.id, hash };
   }
 
