@@ -19,7 +19,8 @@ export class DatabaseOpenError extends Error {
 /**
  * Page size of new encrypted databases. SQLCipher encrypts and MACs every page a commit dirties, whole;
  * a token commit appends a few hundred bytes to the last page of each table and index, so with 1 KiB
- * pages a quarter of the bytes go through the cipher (docs/performance.md, eighth session).
+ * pages far fewer bytes go through the cipher: a third less store CPU per refresh when commits are
+ * small, a few per cent under load (bench/page-size.mjs, docs/performance.md).
  */
 export const NEW_DATABASE_PAGE_SIZE = 1024;
 /** SQLCipher 4's default, which databases created before the smaller pages keep. */
