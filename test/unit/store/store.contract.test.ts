@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -92,6 +92,25 @@ describe('page size', () => {
     expect(reopened.prepare('SELECT x FROM probe').get()).toEqual({ x: 'kept' });
     reopened.close();
     expect(() => openDatabase({ file: earlier, key: 'wrong-key', synchronous: 'NORMAL' })).toThrow(/wrong database key/);
+  });
+
+  it('keeps what a crashed 4 KiB database left in its WAL: the first try with small pages loses nothing', () => {
+    const live = join(dir, 'crashed.db3');
+    const writer = new Database(live);
+    for (const pragma of keyPragmas(KEY, 4096)) writer.pragma(pragma);
+    writer.pragma('journal_mode = WAL');
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.exec('CREATE TABLE probe (x TEXT)');
+    const insert = writer.prepare('INSERT INTO probe (x) VALUES (?)');
+    for (let i = 0; i < 200; i++) insert.run(`row ${i}`);
+    // The files as a crash leaves them: committed rows only in the WAL.
+    const copy = join(dir, 'copy.db3');
+    copyFileSync(live, copy);
+    copyFileSync(`${live}-wal`, `${copy}-wal`);
+    writer.close();
+    const reopened = openDatabase({ file: copy, key: KEY, synchronous: 'NORMAL' });
+    expect(reopened.prepare('SELECT count(*) AS n FROM probe').get()).toEqual({ n: 200 });
+    reopened.close();
   });
 });
 
