@@ -6,11 +6,12 @@
 //
 //   node bench/page-size.mjs                 # 1, 4, 11 and 18 rotations per commit, 3 rounds each
 //   node bench/page-size.mjs 11 --rounds 5
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { cpuMeter } from './server.mjs';
 
 const dist = (p) => new URL(`../dist/src/${p}`, import.meta.url).href;
 const { createStore, openDatabase, migrate, startCheckpointer } = await import(dist('store/index.js'));
@@ -24,13 +25,6 @@ const sizes = args.filter((a, i) => !a.startsWith('--') && i !== roundsAt + 1).m
 const perCommits = sizes.length ? sizes : [1, 4, 11, 18];
 const KEY = 'page-size-bench-key';
 const ROTATIONS = 12_000;
-
-/** utime + stime of this process's main thread, in µs (Linux /proc; clock ticks of 10 ms). */
-function mainThreadCpuUs() {
-  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
 
 async function measure(pageSize, perCommit) {
   const dir = mkdtempSync(join(tmpdir(), 'mad-pages-'));
@@ -75,9 +69,9 @@ async function measure(pageSize, perCommit) {
       for (let done = 0; done < total; done += perCommit) await Promise.all(chains.map((_, c) => rotate(c)));
     };
     await run(ROTATIONS / 4);
-    const before = mainThreadCpuUs();
+    const cpu = cpuMeter(process.pid);
     await run(ROTATIONS);
-    return (mainThreadCpuUs() - before) / ROTATIONS;
+    return cpu(ROTATIONS).mainUs;
   } finally {
     await checkpointer.stop();
     store.close();

@@ -1,9 +1,21 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { keyPragmas } from '../../src/store/open.js';
 import { afterEach, beforeEach } from 'vitest';
 import { createStore, migrate, openDatabase, type Db, type Store } from '../../src/store/index.js';
 import { tempDir } from './tmp.js';
 
 export const UNIT_DB_KEY = 'unit-key-0123456789';
+
+/**
+ * A plain connection to an encrypted file with the given page size, bypassing openDatabase: how
+ * tests make a database as an earlier build did (4 KiB pages). The caller closes it.
+ */
+export function connectWithPageSize(file: string, key: string, pageSize: number): Database.Database {
+  const db = new Database(file);
+  for (const pragma of keyPragmas(key, pageSize)) db.pragma(pragma);
+  return db;
+}
 
 export interface TempStore {
   file: string;

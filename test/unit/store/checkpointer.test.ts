@@ -1,9 +1,7 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3-multiple-ciphers';
-import { keyPragmas } from '../../../src/store/open.js';
 import { openDatabase, startCheckpointer, type Checkpointer, type Db } from '../../../src/store/index.js';
-import { openTempStore, UNIT_DB_KEY as KEY, type TempStore } from '../../helpers/store.js';
+import { connectWithPageSize, openTempStore, UNIT_DB_KEY as KEY, type TempStore } from '../../helpers/store.js';
 
 // The checkpoint worker (store/checkpointer.ts) copies committed WAL pages into the database file
 // from its own thread and connection; the serving connection only keeps a far-off backstop.
@@ -61,8 +59,7 @@ describe('checkpoint worker', () => {
 
   it('opens a database made with 4 KiB pages too (the worker is told the page size)', async () => {
     const earlier = `${temp.file}.4k`;
-    const made = new Database(earlier);
-    for (const pragma of keyPragmas(KEY, 4096)) made.pragma(pragma);
+    const made = connectWithPageSize(earlier, KEY, 4096);
     made.exec('CREATE TABLE probe (x TEXT)');
     made.close();
     const old = openDatabase({ file: earlier, key: KEY, synchronous: 'NORMAL' });

@@ -5,8 +5,8 @@ import {
   AlreadyExistsError, bundledMigrations, createStore, DatabaseOpenError, DatabaseTooNewError, MAD_ADMIN_ROLE_ID,
   migrate, openDatabase, schemaVersion, type Db, type Store,
 } from '../../../src/store/index.js';
-import { keyPragmas, NEW_DATABASE_PAGE_SIZE, pageSizeOf } from '../../../src/store/open.js';
-import Database from 'better-sqlite3-multiple-ciphers';
+import { NEW_DATABASE_PAGE_SIZE, pageSizeOf } from '../../../src/store/open.js';
+import { connectWithPageSize } from '../../helpers/store.js';
 import { generateSigningKey } from '../../../src/crypto/keys/generate.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -83,8 +83,7 @@ describe('page size', () => {
     expect(pageSizeOf(db)).toBe(NEW_DATABASE_PAGE_SIZE);
     expect(NEW_DATABASE_PAGE_SIZE).toBeLessThan(4096);
     const earlier = join(dir, 'earlier.db3');
-    const made = new Database(earlier);
-    for (const pragma of keyPragmas(KEY, 4096)) made.pragma(pragma);
+    const made = connectWithPageSize(earlier, KEY, 4096);
     made.exec("CREATE TABLE probe (x TEXT); INSERT INTO probe VALUES ('kept')");
     made.close();
     const reopened = openDatabase({ file: earlier, key: KEY, synchronous: 'NORMAL' });
@@ -96,8 +95,7 @@ describe('page size', () => {
 
   it('keeps what a crashed 4 KiB database left in its WAL: the first try with small pages loses nothing', () => {
     const live = join(dir, 'crashed.db3');
-    const writer = new Database(live);
-    for (const pragma of keyPragmas(KEY, 4096)) writer.pragma(pragma);
+    const writer = connectWithPageSize(live, KEY, 4096);
     writer.pragma('journal_mode = WAL');
     writer.pragma('wal_autocheckpoint = 0');
     writer.exec('CREATE TABLE probe (x TEXT)');
