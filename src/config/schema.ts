@@ -93,8 +93,9 @@ export const OPTIONS = [
     description: 'File holding the database key. Empty = `<db-file>.key`, created (0600) with a random key when no `db-pass` is given.' },
   { key: 'db-synchronous', group: 'database', type: 'enum', default: 'NORMAL', ours: true, enumValues: ['NORMAL', 'FULL'],
     description: 'SQLite `synchronous` pragma in WAL mode. NORMAL may lose the last transactions on power loss (not on a crash); FULL is durable but slower.' },
-  { key: 'db-cache-mb', group: 'database', type: 'int', default: 64, min: 2, max: 4096, ours: true,
-    description: 'SQLite page cache in MiB (filled on demand). Every page read from disk is decrypted and authenticated, so a cache that holds the hot indexes saves most of that work.' },
+  // 8, not more: a commit whose page splits reorder pages (most do) scans the whole cache (docs/performance.md).
+  { key: 'db-cache-mb', group: 'database', type: 'int', default: 8, min: 2, max: 4096, ours: true,
+    description: 'SQLite page cache in MiB (filled on demand). A page read from disk is decrypted and authenticated, so the cache saves that work for pages read again; but most commits scan the whole cache once, so a larger cache makes every write cost more. Raise it for read-heavy admin use on a large database.' },
   { key: 'db-checkpoint-ms', group: 'database', type: 'int', default: 200, min: 0, max: 60000, ours: true,
     description: 'How often a worker thread copies committed WAL pages into the database file (each is decrypted and encrypted again). 0 = the serving thread does it after its own commits, as SQLite does by default.' },
 
