@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { newTimeOrderedId } from '../crypto/secrets.js';
 import type { StoreContext } from './context.js';
+import { insertedBeforeSql } from './insertion-order.js';
 import type { AuditEntry, AuditRow } from './types.js';
 
 const GENESIS = '0'.repeat(64);
@@ -149,11 +150,14 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
       return { ok: true, checked, brokenAt: null };
     },
 
-    /** Deletes records older than `cutoff` and moves the chain anchor to the first kept one. */
+    /**
+     * Deletes the records older than `cutoff` that come before the first newer one (a chain can only
+     * lose a prefix) and moves the chain anchor to the first kept one.
+     */
     async purgeOlderThan(cutoff: Date, audit?: AuditEntry): Promise<number> {
       return ctx.db.transaction(() => {
-        const last = ctx.sql('SELECT seq, hash FROM audit_logs WHERE timestamp < ? ORDER BY seq DESC LIMIT 1')
-          .get(cutoff.toISOString()) as { seq: number; hash: string } | undefined;
+        const last = ctx.sql(`SELECT seq, hash FROM audit_logs WHERE ${insertedBeforeSql('audit_logs', 'timestamp', 'seq')}
+          ORDER BY seq DESC LIMIT 1`).get({ cutoff: cutoff.toISOString() }) as { seq: number; hash: string } | undefined;
         if (!last) {
           if (audit) appendSync(audit);
           return 0;

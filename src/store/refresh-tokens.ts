@@ -3,6 +3,7 @@ import type { AuditStore } from './audit.js';
 import { bool, ConsumedError, type AuditEntry, type NewSession } from './types.js';
 import type { createSessionStore } from './sessions.js';
 import { revokedSql } from './family-revocation.js';
+import { insertedBeforeSql } from './insertion-order.js';
 
 export interface RefreshTokenRow {
   id: string;
@@ -41,6 +42,8 @@ interface RefreshDbRow {
 }
 
 const REVOKED = revokedSql('refresh_tokens');
+/** The rows a purge looks at: those recorded before the first one issued at or after the cutoff (insertion-order.ts). */
+const ISSUED_BEFORE = insertedBeforeSql('refresh_tokens', 'issued_at');
 /** A refresh token row as the store reads it: `is_revoked` counts its family's revocation. */
 const PLAIN_COLUMNS = ['id', 'user_id', 'session_id', 'client_identifier', 'token_sha256', 'family_id', 'issued_at', 'expires_at',
   'used_at', 'replaced_by', 'is_openid_token', 'scope', 'auth_time', 'amr'].join(', ');
@@ -172,7 +175,8 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
       const where = options.userId ? 'WHERE user_id = @userId' : '';
       const params = { userId: options.userId, limit: options.limit ?? 1000, offset: options.offset ?? 0 };
       const total = (ctx.db.prepare(`SELECT count(*) AS n FROM refresh_tokens ${where}`).get(params) as { n: number }).n;
-      const rows = ctx.db.prepare(`SELECT ${COLUMNS} FROM refresh_tokens ${where} ORDER BY issued_at DESC LIMIT @limit OFFSET @offset`)
+      // Newest first in the order the tokens were recorded (rowid): no sort, no time index to maintain.
+      const rows = ctx.db.prepare(`SELECT ${COLUMNS} FROM refresh_tokens ${where} ORDER BY rowid DESC LIMIT @limit OFFSET @offset`)
         .all(params) as RefreshDbRow[];
       return { rows: rows.map(toRefresh), total };
     },
@@ -182,8 +186,8 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
       const cutoff = o.olderThan.toISOString();
       return ctx.db.transaction(() => {
         let n = 0;
-        if (o.purgeExpired) n += ctx.sql('DELETE FROM refresh_tokens WHERE expires_at < ?').run(cutoff).changes;
-        if (o.purgeRevoked) n += ctx.sql(`DELETE FROM refresh_tokens WHERE ${REVOKED} AND issued_at < ?`).run(cutoff).changes;
+        if (o.purgeExpired) n += ctx.sql(`DELETE FROM refresh_tokens WHERE ${ISSUED_BEFORE} AND expires_at < @cutoff`).run({ cutoff }).changes;
+        if (o.purgeRevoked) n += ctx.sql(`DELETE FROM refresh_tokens WHERE ${ISSUED_BEFORE} AND ${REVOKED} AND issued_at < @cutoff`).run({ cutoff }).changes;
         if (entry) audit.appendSync(entry);
         return n;
       }).immediate();

@@ -3,6 +3,7 @@ import type { AuditStore } from './audit.js';
 import { usernamesSync } from './refresh-admin.js';
 import { createWatchedCache } from './watched-cache.js';
 import { revokedSql } from './family-revocation.js';
+import { insertedBeforeSql } from './insertion-order.js';
 import { bool, type AuditEntry, type NewSession, type SessionRow } from './types.js';
 
 export interface SessionFilter {
@@ -36,6 +37,8 @@ export const sessionColumns = (row = 'sessions'): string =>
   `, ${revokedSql(row)} AS is_revoked`;
 const COLUMNS = sessionColumns();
 const REVOKED = revokedSql('sessions');
+/** The rows a purge looks at: those recorded before the first one issued at or after the cutoff (insertion-order.ts). */
+const ISSUED_BEFORE = insertedBeforeSql('sessions', 'issued_at');
 // Built once (the bearer check's cache misses): `ctx.sql` finds a prepared statement by its text.
 const LIVENESS = `SELECT user_id, mad_use, ${REVOKED} AS is_revoked FROM sessions WHERE id = ?`;
 
@@ -99,7 +102,8 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
       if (filter.active === false) where.push(`(${REVOKED} OR expires_at <= @now)`);
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = (ctx.db.prepare(`SELECT count(*) AS n FROM sessions ${clause}`).get(params) as { n: number }).n;
-      const rows = ctx.db.prepare(`SELECT ${COLUMNS} FROM sessions ${clause} ORDER BY issued_at DESC, id LIMIT @limit OFFSET @offset`)
+      // Newest first in the order the sessions were recorded (rowid): no sort, no time index to maintain.
+      const rows = ctx.db.prepare(`SELECT ${COLUMNS} FROM sessions ${clause} ORDER BY sessions.rowid DESC LIMIT @limit OFFSET @offset`)
         .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as SessionDbRow[];
       return { rows: rows.map(toSession), total };
     },
@@ -114,8 +118,8 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
       const cutoff = o.olderThan.toISOString();
       return ctx.db.transaction(() => {
         let n = 0;
-        if (o.purgeExpired) n += ctx.sql('DELETE FROM sessions WHERE expires_at < ?').run(cutoff).changes;
-        if (o.purgeRevoked) n += ctx.sql(`DELETE FROM sessions WHERE ${REVOKED} AND issued_at < ?`).run(cutoff).changes;
+        if (o.purgeExpired) n += ctx.sql(`DELETE FROM sessions WHERE ${ISSUED_BEFORE} AND expires_at < @cutoff`).run({ cutoff }).changes;
+        if (o.purgeRevoked) n += ctx.sql(`DELETE FROM sessions WHERE ${ISSUED_BEFORE} AND ${REVOKED} AND issued_at < @cutoff`).run({ cutoff }).changes;
         if (entry) audit.appendSync(entry);
         return n;
       }).immediate();

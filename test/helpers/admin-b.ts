@@ -20,10 +20,15 @@ export const SEEDED_SCOPES = {
   resetPasswords: '2192998b-c3d3-4274-9a25-4a4195ba2ec7',
 } as const;
 
-/** A user with one auth-plane session and refresh token, arranged through the store. */
+/**
+ * A user with one auth-plane session and refresh token, arranged through the store; with `issuedAt`,
+ * as the store would have recorded them then. Arrange past logins before newer rows: tokens are
+ * recorded as they are issued, and the purges rely on that order (store/insertion-order.ts).
+ */
 export async function arrangeLogin(server: TestServer, o: { clientIdentifier?: string; issuedAt?: Date; lifetimeMs?: number; username?: string } = {}) {
   const { sha256Digest } = await import('../../src/crypto/secrets.js');
-  const db = server.store();
+  const issuedAt = o.issuedAt;
+  const db = server.store(issuedAt ? () => issuedAt : undefined);
   const userId = crypto.randomUUID();
   const username = o.username ?? `u-${userId.slice(0, 8)}`;
   await db.users.create({ id: userId, username, email: `${username}@example.com`, passwordHash: 'x' });

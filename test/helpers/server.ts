@@ -16,8 +16,8 @@ export interface TestServer extends RunningServer {
   dir: string;
   dbFile: string;
   config: Config;
-  /** A second connection to the same SQLCipher file, for arranging and checking rows. */
-  store(): Store;
+  /** A second connection to the same SQLCipher file, for arranging and checking rows; `now` is its clock (default: the real one). */
+  store(now?: () => Date): Store;
   close(): Promise<void>;
 }
 
@@ -42,9 +42,9 @@ export async function startTestServer(args: string[] = [], options: { log?: Logg
     dir,
     dbFile,
     config,
-    store() {
+    store(now?: () => Date) {
       const key = config.dbPass || readKey(dbFile);
-      const s = createStore(openDatabase({ file: dbFile, key, synchronous: 'NORMAL' }));
+      const s = createStore(openDatabase({ file: dbFile, key, synchronous: 'NORMAL' }), now);
       stores.push(s);
       return s;
     },

@@ -34,14 +34,23 @@ describe('refresh tokens', () => {
   });
 
   it('purges expired ones, and revoked ones regardless of expiry', async () => {
-    const old = await arrangeLogin(server, { issuedAt: new Date(Date.now() - 3 * 86400_000) });
-    const revoked = await arrangeLogin(server, { issuedAt: new Date(Date.now() - 2 * 86400_000), lifetimeMs: 30 * 86400_000 });
-    await admin.revokeRefreshToken(revoked.refreshId);
-    expect((await admin.purgeRefreshTokens()).message).toMatch(/^Purged [1-9]\d* refresh token\(s\)\.$/);
-    expect((await failure(admin.getRefreshToken(old.refreshId))).status).toBe(404);
-    expect((await admin.getRefreshToken(revoked.refreshId)).is_revoked).toBe(true);
-    expect((await admin.purgeRefreshTokens({ purge_expired: false, purge_revoked: true, older_than_seconds: 0 })).message).toMatch(/^Purged [1-9]/);
-    expect((await failure(admin.getRefreshToken(revoked.refreshId))).status).toBe(404);
+    // A server of its own, so that the past logins are recorded before any other token, as they would have been.
+    const own = await startTestServer();
+    try {
+      const old = await arrangeLogin(own, { issuedAt: new Date(Date.now() - 3 * 86400_000) });
+      const revoked = await arrangeLogin(own, { issuedAt: new Date(Date.now() - 2 * 86400_000), lifetimeMs: 30 * 86400_000 });
+      const ownAdmin = await adminClient(own);
+      const kept = await arrangeLogin(own);
+      await ownAdmin.revokeRefreshToken(revoked.refreshId);
+      expect((await ownAdmin.purgeRefreshTokens()).message).toMatch(/^Purged [1-9]\d* refresh token\(s\)\.$/);
+      expect((await failure(ownAdmin.getRefreshToken(old.refreshId))).status).toBe(404);
+      expect((await ownAdmin.getRefreshToken(revoked.refreshId)).is_revoked).toBe(true);
+      expect((await ownAdmin.purgeRefreshTokens({ purge_expired: false, purge_revoked: true, older_than_seconds: 0 })).message).toMatch(/^Purged [1-9]/);
+      expect((await failure(ownAdmin.getRefreshToken(revoked.refreshId))).status).toBe(404);
+      expect((await ownAdmin.getRefreshToken(kept.refreshId)).is_revoked).toBe(false);
+    } finally {
+      await own.close();
+    }
     expect((await http(`${server.adminUrl}/refresh-tokens`)).status).toBe(401);
   });
 });

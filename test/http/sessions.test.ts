@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
 import { adminClient, arrangeLogin, failure, startAdminServer } from '../helpers/admin-b.js';
+import { startTestServer } from '../helpers/server.js';
 import { bearer, form, http } from '../helpers/http.js';
 import type { TestServer } from '../helpers/server.js';
 
@@ -56,15 +57,24 @@ describe('sessions', () => {
   });
 
   it('purges expired rows, and revoked rows regardless of expiry with purge_revoked', async () => {
-    const expired = await arrangeLogin(server, { issuedAt: new Date(Date.now() - 3 * 86400_000) });
-    const revoked = await arrangeLogin(server, { issuedAt: new Date(Date.now() - 2 * 86400_000), lifetimeMs: 10 * 86400_000 });
-    await revoked.db.sessions.revoke(revoked.jti);
-    expect((await admin.purgeSessions({ purge_expired: false, purge_revoked: false })).message).toBe('Purged 0 session(s).');
-    expect((await admin.purgeSessions()).message).toMatch(/^Purged [1-9]\d* session\(s\)\.$/);
-    expect(await expired.db.sessions.get(expired.jti)).toBeNull();
-    expect(await revoked.db.sessions.get(revoked.jti)).not.toBeNull();
-    await admin.purgeSessions({ purge_expired: false, purge_revoked: true, older_than_seconds: 86400 });
-    expect(await revoked.db.sessions.get(revoked.jti)).toBeNull();
+    // A server of its own, so that the past logins are recorded before any other session, as they would have been.
+    const own = await startTestServer();
+    try {
+      const expired = await arrangeLogin(own, { issuedAt: new Date(Date.now() - 3 * 86400_000) });
+      const revoked = await arrangeLogin(own, { issuedAt: new Date(Date.now() - 2 * 86400_000), lifetimeMs: 10 * 86400_000 });
+      await revoked.db.sessions.revoke(revoked.jti);
+      const ownAdmin = await adminClient(own);
+      const kept = await arrangeLogin(own, {});
+      expect((await ownAdmin.purgeSessions({ purge_expired: false, purge_revoked: false })).message).toBe('Purged 0 session(s).');
+      expect((await ownAdmin.purgeSessions()).message).toMatch(/^Purged [1-9]\d* session\(s\)\.$/);
+      expect(await expired.db.sessions.get(expired.jti)).toBeNull();
+      expect(await revoked.db.sessions.get(revoked.jti)).not.toBeNull();
+      await ownAdmin.purgeSessions({ purge_expired: false, purge_revoked: true, older_than_seconds: 86400 });
+      expect(await revoked.db.sessions.get(revoked.jti)).toBeNull();
+      expect(await kept.db.sessions.get(kept.jti)).not.toBeNull();
+    } finally {
+      await own.close();
+    }
     const bad = await http(`${server.adminUrl}/sessions/purge`, bearer(admin.token as string, form({ purge_revoked: 'true' })));
     expect(bad.status).toBe(415);
     const neg = await failure(admin.purgeSessions({ older_than_seconds: -1 }));

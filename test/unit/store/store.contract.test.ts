@@ -161,6 +161,75 @@ describe('sessions', () => {
   });
 });
 
+describe('purges and listings in insertion order (store/insertion-order.ts)', () => {
+  const DAY = 86400_000;
+  const at = (days: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + days * DAY);
+  /** A login as the store records it at `issued`: a session and a refresh token, both alive for an hour. */
+  async function loginAt(userId: string, issued: Date): Promise<{ jti: string; refreshId: string; familyId: string }> {
+    clock = issued;
+    const jti = `jti-${issued.getTime()}-${crypto.randomUUID().slice(0, 4)}`;
+    const refreshId = crypto.randomUUID();
+    const familyId = crypto.randomUUID();
+    const expiresAt = new Date(issued.getTime() + 3600_000).toISOString();
+    await store.refreshTokens.issueWithSession(
+      { id: jti, userId, clientIdentifier: 'app', issuedAt: issued.toISOString(), expiresAt, madUse: 'auth', loginMethod: 'pwd' },
+      { id: refreshId, tokenSha256: `digest-${refreshId}`, familyId, expiresAt });
+    return { jti, refreshId, familyId };
+  }
+
+  it('has no index on the time columns of the tables every token issue writes', () => {
+    const indexes = (table: string) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name")
+      .all(table) as { name: string }[]).map((r) => r.name);
+    expect(indexes('sessions')).toEqual(['idx_sessions_user']);
+    expect(indexes('refresh_tokens')).toEqual(['idx_refresh_user']);
+    expect(indexes('audit_logs')).toEqual(['idx_audit_action', 'idx_audit_actor']);
+  });
+
+  it('purges what expired before the cutoff, up to the first row issued after it; a row recorded out of order waits for a later run', async () => {
+    const u = await store.users.create(newUser('ivy'));
+    const old = await loginAt(u.id, at(0));
+    const live = await loginAt(u.id, at(10));
+    const stepped = await loginAt(u.id, at(1)); // the clock stepped back 9 days
+    clock = at(10);
+    const purge = { olderThan: at(5), purgeExpired: true, purgeRevoked: true };
+    expect(await store.sessions.purge(purge)).toBe(1);
+    expect(await store.refreshTokens.purge(purge)).toBe(1);
+    expect(await store.sessions.get(old.jti)).toBeNull();
+    expect(await store.refreshTokens.get(old.refreshId)).toBeNull();
+    for (const kept of [live, stepped]) {
+      expect(await store.sessions.get(kept.jti)).not.toBeNull();
+      expect(await store.refreshTokens.get(kept.refreshId)).not.toBeNull();
+    }
+    // Once the cutoff has passed the row issued after it, the one recorded out of order goes too.
+    const later = { olderThan: at(11), purgeExpired: true, purgeRevoked: true };
+    expect(await store.sessions.purge(later)).toBe(2);
+    expect(await store.refreshTokens.purge(later)).toBe(2);
+    expect((await store.sessions.list()).total).toBe(0);
+  });
+
+  it('never purges a revoked row issued at or after the cutoff, whatever comes before it', async () => {
+    const u = await store.users.create(newUser('jade'));
+    const revokedOld = await loginAt(u.id, at(0));
+    const revokedNew = await loginAt(u.id, at(10));
+    for (const r of [revokedOld, revokedNew]) await store.refreshTokens.revokeFamily(r.familyId);
+    const purge = { olderThan: at(10), purgeExpired: false, purgeRevoked: true };
+    expect(await store.sessions.purge(purge)).toBe(1);
+    expect(await store.refreshTokens.purge(purge)).toBe(1);
+    expect(await store.sessions.get(revokedNew.jti)).not.toBeNull();
+    expect(await store.refreshTokens.get(revokedNew.refreshId)).not.toBeNull();
+  });
+
+  it('lists sessions and refresh tokens newest first in the order they were recorded', async () => {
+    const u = await store.users.create(newUser('kim'));
+    const first = await loginAt(u.id, at(2));
+    const second = await loginAt(u.id, at(1));
+    const third = await loginAt(u.id, at(3));
+    expect((await store.sessions.list()).rows.map((r) => r.id)).toEqual([third.jti, second.jti, first.jti]);
+    expect((await store.refreshTokens.list()).rows.map((r) => r.id)).toEqual([third.refreshId, second.refreshId, first.refreshId]);
+    expect((await store.sessions.list({ limit: 1, offset: 1 })).rows.map((r) => r.id)).toEqual([second.jti]);
+  });
+});
+
 describe('audit chain', () => {
   it('closing the store writes the deferred records still waiting (a clean shutdown loses none)', async () => {
     const pending = store.audit.appendDeferred({ actorId: 'svc', action: 'token.introspect.success' });
@@ -208,6 +277,17 @@ describe('audit chain', () => {
     for (let i = 0; i < 4; i++) await store.audit.append({ actorId: 'tester', action: `a${i}` });
     db.prepare("DELETE FROM audit_logs WHERE action = 'a1'").run();
     expect((await store.audit.verify()).ok).toBe(false);
+  });
+
+  it('purges only up to the first record at or after the cutoff (a chain loses a prefix), even if older ones follow it', async () => {
+    await store.audit.append({ actorId: 'tester', action: 'old' });
+    clock = new Date(clock.getTime() + 10 * 86400_000);
+    await store.audit.append({ actorId: 'tester', action: 'new' });
+    clock = new Date(clock.getTime() - 9 * 86400_000); // the clock stepped back
+    await store.audit.append({ actorId: 'tester', action: 'stepped' });
+    expect(await store.audit.purgeOlderThan(new Date(clock.getTime() + 4 * 86400_000))).toBe(1);
+    expect((await store.audit.list()).rows.map((r) => r.action)).toEqual(['stepped', 'new']);
+    expect(await store.audit.verify()).toEqual({ ok: true, checked: 2, brokenAt: null });
   });
 
   it('stays verifiable from the first kept record after a retention purge', async () => {
