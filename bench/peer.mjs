@@ -90,7 +90,7 @@ export async function comparePeer({ alg, ours, seconds, connections, dir, rounds
       const mid = median(runs[who].map((r) => r.rps));
       const r = runs[who].find((x) => x.rps === mid);
       const row = { scenario: 'client_credentials', alg: `${alg}, in turns`, pair: alg, peer: who === 'peer', rps: r.rps, p50: r.p50, p99: r.p99,
-        errors: runs[who].reduce((n, x) => n + x.errors, 0), requests: r.total, peakMb: r.peakMb, cpuUs: r.cpuUs, mainUs: r.mainUs,
+        errors: runs[who].reduce((n, x) => n + x.errors, 0), requests: r.total, peakMb: r.peakMb, cpuUs: r.cpuUs, mainUs: r.mainUs, writtenKb: r.writtenKb,
         allRps: runs[who].map((x) => Math.round(x.rps)) };
       console.log(`client_credentials (${alg}) ${who === 'peer' ? 'oidc-provider' : 'microauthd'} in turns: ${row.allRps.join(', ')} req/s (median ${r.rps.toFixed(0)}), errors ${row.errors}, server CPU ${r.cpuUs.toFixed(0)} µs/req (main thread ${r.mainUs.toFixed(0)})`);
       return row;

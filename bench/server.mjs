@@ -50,14 +50,31 @@ export function resetPeak(pid) {
 /**
  * Starts counting a process's CPU time; the returned function gives the µs per request since then,
  * of all threads (`cpuUs`) and of the main thread alone (`mainUs`: the one that runs all JavaScript
- * and SQLite, the budget req/s is bounded by).
+ * and SQLite, the budget req/s is bounded by), and the KB the main thread wrote per request
+ * (`writtenKb`: the answer plus the WAL frames of its commits, each a page and a 24-byte header;
+ * it moves far less with the machine's phase than time does).
  */
 export function cpuMeter(pid) {
   const all = () => statCpuSeconds(`/proc/${pid}/stat`);
   const main = () => statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+  const written = () => writtenBytes(`/proc/${pid}/task/${pid}/io`);
   const all0 = all();
   const main0 = main();
-  return (requests) => ({ cpuUs: ((all() - all0) * 1e6) / requests, mainUs: ((main() - main0) * 1e6) / requests });
+  const written0 = written();
+  return (requests) => ({
+    cpuUs: ((all() - all0) * 1e6) / requests,
+    mainUs: ((main() - main0) * 1e6) / requests,
+    writtenKb: (written() - written0) / 1024 / requests,
+  });
+}
+
+/** Bytes a thread has passed to write system calls (Linux /proc/.../io `wchar`); NaN where unreadable. */
+function writtenBytes(file) {
+  try {
+    return Number(/wchar:\s+(\d+)/.exec(readFileSync(file, 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
 }
 
 /** CPU seconds (user + system) in a /proc stat file (100 ticks/s). */
