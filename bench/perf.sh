@@ -24,7 +24,7 @@ server=$(pgrep -f 'dist/src/main.js' | tail -1)
 sleep 3
 perf record -F 1999 ${KEEP:+-g} -t "$server" -o "$dir/perf.data" -- sleep 6 >/dev/null 2>&1
 wait $bench || { cat "$dir/bench.txt"; exit 1; }
+if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$dir/perf.data" "$KEEP/perf.data"; fi
 grep "req/s" "$dir/bench.txt"
 echo "main thread, share of samples by symbol:"
-perf report -i "$dir/perf.data" --no-children --sort sym --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -"${TOP:-25}"
-if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$dir/perf.data" "$KEEP/perf.data"; fi
+perf report -i "$dir/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -"${TOP:-25}"
