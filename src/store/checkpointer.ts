@@ -21,8 +21,9 @@ export interface Checkpointer {
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 /**
  * While the worker runs, the main connection still checkpoints when the WAL reaches this many pages
- * (10 MiB with 1 KiB pages, 40 MiB with 4 KiB): by then the worker has copied nearly all of them, and only a checkpoint by the writer
- * between two of its own commits lets the WAL start over from its beginning instead of growing.
+ * (10 MiB with 1 KiB pages, 40 MiB with 4 KiB): by then the worker has copied nearly all of them,
+ * and only a checkpoint by the writer between two of its own commits lets the WAL start over from
+ * its beginning instead of growing.
  * A long WAL also means fewer copies: a page changed by many commits is copied once per pass.
  */
 const BACKSTOP_PAGES = 10_000;
