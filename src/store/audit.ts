@@ -156,7 +156,7 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
      */
     async purgeOlderThan(cutoff: Date, audit?: AuditEntry): Promise<number> {
       return ctx.db.transaction(() => {
-        const last = ctx.sql(`SELECT seq, hash FROM audit_logs WHERE ${insertedBeforeSql('audit_logs', 'timestamp', 'seq')}
+        const last = ctx.sql(`SELECT seq, hash FROM audit_logs WHERE ${insertedBeforeSql('audit_logs', 'timestamp')}
           ORDER BY seq DESC LIMIT 1`).get({ cutoff: cutoff.toISOString() }) as { seq: number; hash: string } | undefined;
         if (!last) {
           if (audit) appendSync(audit);

@@ -12,6 +12,6 @@
  * before the cutoff; a row inserted out of order (a clock stepped back) is left for a later run,
  * never deleted early.
  */
-export function insertedBeforeSql(table: string, timeColumn: string, rowid = 'rowid'): string {
-  return `${rowid} < coalesce((SELECT ${rowid} FROM ${table} WHERE ${timeColumn} >= @cutoff ORDER BY ${rowid} LIMIT 1), 9223372036854775807)`;
+export function insertedBeforeSql(table: string, timeColumn: string): string {
+  return `rowid < coalesce((SELECT rowid FROM ${table} WHERE ${timeColumn} >= @cutoff ORDER BY rowid LIMIT 1), 9223372036854775807)`;
 }
