@@ -9,14 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { cpuMeter } from './server.mjs';
 
 const dist = (p) => new URL(`../dist/src/${p}`, import.meta.url).href;
 const { createStore, openDatabase, migrate, startCheckpointer } = await import(dist('store/index.js'));
 const { keyPragmas, pageSizeOf } = await import(dist('store/open.js'));
-const { newRefreshToken, refreshTokenDigest, newJti } = await import(dist('crypto/secrets.js'));
+const { rotationChains } = await import('./rotations.mjs');
 
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');
@@ -41,32 +40,10 @@ async function measure(pageSize, perCommit) {
   await checkpointer.ready;
   const store = createStore(db);
   try {
-    const userId = randomUUID();
-    await store.users.create({ id: userId, username: 'pages', email: 'pages@example.com', passwordHash: 'not-used' });
-    const life = (ms) => new Date(Date.now() + ms).toISOString();
-    const chains = [];
-    for (let c = 0; c < perCommit; c++) {
-      const { id, token } = newRefreshToken();
-      await store.refreshTokens.issueWithSession(
-        { id: newJti(), userId, clientIdentifier: 'bench', issuedAt: new Date().toISOString(), expiresAt: life(900_000), madUse: 'auth', loginMethod: 'pwd' },
-        { id, tokenSha256: refreshTokenDigest(token), familyId: randomUUID(), expiresAt: life(3_600_000) });
-      chains.push(token);
-    }
-    const rotate = async (c) => {
-      const next = newRefreshToken();
-      const rotation = await store.refreshTokens.rotate(refreshTokenDigest(chains[c]), 'bench', next.id, (spent) => ({
-        session: { id: newJti(), userId, clientIdentifier: 'bench', issuedAt: new Date().toISOString(), expiresAt: life(900_000),
-          madUse: 'auth', loginMethod: 'refresh', familyId: spent.familyId },
-        refresh: { id: next.id, tokenSha256: refreshTokenDigest(next.token), familyId: spent.familyId, parentId: spent.id,
-          expiresAt: life(3_600_000), scope: 'openid profile bench.read' },
-        entry: { actorId: userId, action: 'refresh_token_used', target: 'bench', secondary: 'refresh_token', ipAddress: '127.0.0.1' },
-      }));
-      if (rotation.kind !== 'redeemed') throw new Error(`rotation refused: ${rotation.kind}`);
-      chains[c] = next.token;
-    };
+    const chains = await rotationChains(store, perCommit);
     // Each round's rotations are queued in one turn of the event loop, so they share one commit.
     const run = async (total) => {
-      for (let done = 0; done < total; done += perCommit) await Promise.all(chains.map((_, c) => rotate(c)));
+      for (let done = 0; done < total; done += perCommit) await Promise.all(Array.from({ length: perCommit }, (_, c) => chains.rotate(c)));
     };
     await run(ROTATIONS / 4);
     const cpu = cpuMeter(process.pid);

@@ -5,7 +5,7 @@ import type { Db } from './open.js';
 /** Shared by every store module: the handle, a prepared-statement cache, group commit and the clock. */
 export interface StoreContext {
   readonly db: Db;
-  /** Hot-path writes (one per token request) share one transaction per event-loop turn. */
+  /** Hot-path writes (one per token request) share one transaction while requests keep coming (group-commit.ts). */
   readonly group: GroupCommit;
   /** Returns the statement for `text`, prepared once per store instance. */
   sql(text: string): Statement;

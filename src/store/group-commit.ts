@@ -42,15 +42,24 @@ export interface GroupCommit {
 }
 
 /**
- * Group commit: every write queued during one turn of the event loop shares one transaction.
- * A commit re-encrypts and writes every dirty page to the WAL, so under load one commit for many
- * requests costs a fraction of one commit each. Durability is unchanged: each caller's promise
- * resolves only after the commit that holds its write, so nothing is acknowledged before it is
- * in the WAL.
+ * Extra turns of the event loop a commit waits while its queue keeps growing (see commitWhenQuiet).
+ * The refresh bench wrote 8.2 KB per refresh with none, 6.6 with one, 5.5–5.6 with two to four.
+ */
+const MAX_EXTRA_TURNS = 3;
+
+/**
+ * Group commit: the writes queued while the event loop keeps bringing more (up to a few turns)
+ * share one transaction. A commit re-encrypts and writes every dirty page to the WAL, so under load
+ * one commit for many requests costs a fraction of one commit each. Durability is unchanged: each
+ * caller's promise resolves only after the commit that holds its write, so nothing is
+ * acknowledged before it is in the WAL.
  */
 export function createGroupCommit(db: Db): GroupCommit {
   let queue: Job[] = [];
-  let scheduled = false;
+  let scheduled: NodeJS.Immediate | null = null;
+  // The queue's length when the scheduled commit last looked, and the turns it has waited since.
+  let lengthSeen = 0;
+  let turnsWaited = 0;
   // The common case: every job succeeds, so none needs a savepoint of its own (a savepoint copies each
   // page its job touches into a sub-journal first). A job that throws rolls the whole group back, and
   // the group runs again with a savepoint per job (`commitEach`), so that only that job fails. Jobs only
@@ -94,8 +103,27 @@ export function createGroupCommit(db: Db): GroupCommit {
     commitQueued();
   }
 
+  /**
+   * The scheduled commit (setImmediate: after the turn's I/O callbacks). While jobs keep arriving it
+   * waits another turn, up to MAX_EXTRA_TURNS, so that under load the requests of the next turns join
+   * it: each commit rewrites every page it dirtied, and an index leaf that fills is rebalanced with
+   * its siblings (five pages, however few entries it gained). An idle server commits one turn later.
+   */
+  function commitWhenQuiet(): void {
+    if (queue.length > lengthSeen && turnsWaited < MAX_EXTRA_TURNS) {
+      lengthSeen = queue.length;
+      turnsWaited++;
+      scheduled = setImmediate(commitWhenQuiet);
+      return;
+    }
+    commitQueued();
+  }
+
   function commitQueued(): void {
-    scheduled = false;
+    if (scheduled) clearImmediate(scheduled); // flush() does not wait for the scheduled commit
+    scheduled = null;
+    lengthSeen = 0;
+    turnsWaited = 0;
     const jobs = queue;
     queue = [];
     if (jobs.length === 0) return;
@@ -113,10 +141,7 @@ export function createGroupCommit(db: Db): GroupCommit {
   function enqueue<T>(run: () => T, taken?: () => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       queue.push({ run, resolve: resolve as (value: unknown) => void, reject, ...(taken ? { taken } : {}) });
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(commitQueued);
-      }
+      scheduled ??= setImmediate(commitWhenQuiet);
     });
   }
 

@@ -42,6 +42,31 @@ describe('group commit', () => {
     expect(commitsSeen() - before).toBe(1);
   });
 
+  it('waits while writes keep arriving: those of the next turns share the commit, for a few turns at most', async () => {
+    /** Resolves `n` turns of the event loop from now (an immediate queued by an immediate runs a turn later). */
+    const turnsLater = (n: number): Promise<void> => new Promise((resolve) => {
+      const step = (left: number): void => (left === 0 ? resolve() : void setImmediate(() => step(left - 1)));
+      step(n);
+    });
+    // Counts turns while the writes are pending: a commit settles all of its writes in one turn.
+    let turn = 0;
+    const ticker = (): void => { turn++; if (ticking) setImmediate(ticker); };
+    let ticking = true;
+    setImmediate(ticker);
+    /** One write in each of `turns` successive turns, the first in this one; the number of commits that took them. */
+    const commitsFor = async (prefix: string, turns: number): Promise<number> => {
+      const settledIn = await Promise.all(Array.from({ length: turns }, (_, t) =>
+        turnsLater(t).then(() => group.write(insert(`${prefix}${t}`))).then(() => turn)));
+      return new Set(settledIn).size;
+    };
+    expect(await commitsFor('a', 3)).toBe(1);
+    expect(seen()).toEqual(['a0', 'a1', 'a2']);
+    // A write in every turn: the commit does not wait for ever.
+    expect(await commitsFor('b', 12)).toBeGreaterThanOrEqual(3);
+    expect(seen()).toHaveLength(15);
+    ticking = false;
+  });
+
   it('rolls back only the job that fails; the others commit', async () => {
     const results = await Promise.allSettled([
       group.write(insert('x')),
