@@ -53,15 +53,21 @@ export function newRefreshToken(): { id: string; token: string } {
 
 /**
  * What a refresh token is stored and looked up by (`refresh_tokens.token_sha256`): the row id the
- * token carries, a dot, then base64url(SHA-256(token)). With the time-ordered id in front, the
- * column's unique index grows at its end instead of taking a random page per token (every dirty
- * page is re-encrypted at commit). Any other string, a token issued before ids were carried
- * included, is its plain digest, as such tokens were stored; the two forms never collide (a
- * base64url digest has no dot).
+ * token carries, a dot, then base64url(SHA-256(token)); the store finds the row by that id (its
+ * primary key, `rowIdCarriedBy`) and compares the whole string, so no index on the digest is
+ * written for each token. Any other string, a token issued before ids were carried included, is
+ * its plain digest, as such tokens were stored; the two forms never collide (a base64url digest
+ * has no dot).
  */
 export function refreshTokenDigest(raw: string): string {
   const carried = REFRESH_TOKEN.exec(raw);
   return carried ? `${carried[1]}.${sha256Digest(raw)}` : sha256Digest(raw);
+}
+
+/** The row id a `refreshTokenDigest` leads with, or null for a plain digest. */
+export function rowIdCarriedBy(digest: string): string | null {
+  const dot = digest.indexOf('.');
+  return dot === -1 ? null : digest.slice(0, dot);
 }
 
 /**

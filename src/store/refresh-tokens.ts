@@ -4,6 +4,7 @@ import { bool, ConsumedError, type AuditEntry, type NewSession } from './types.j
 import type { createSessionStore } from './sessions.js';
 import { revokedSql } from './family-revocation.js';
 import { insertedBeforeSql } from './insertion-order.js';
+import { rowIdCarriedBy } from '../crypto/secrets.js';
 
 export interface RefreshTokenRow {
   id: string;
@@ -48,11 +49,28 @@ const ISSUED_BEFORE = insertedBeforeSql('refresh_tokens', 'issued_at');
 const PLAIN_COLUMNS = ['id', 'user_id', 'session_id', 'client_identifier', 'token_sha256', 'family_id', 'issued_at', 'expires_at',
   'used_at', 'replaced_by', 'is_openid_token', 'scope', 'auth_time', 'amr'].join(', ');
 const COLUMNS = `${PLAIN_COLUMNS}, ${REVOKED} AS is_revoked`;
+/**
+ * The row a stored digest names (crypto/secrets.ts refreshTokenDigest): found by the row id it leads
+ * with (the primary key) and the whole digest compared; a token issued before ids were carried, by
+ * the partial index on plain digests (migration 0004). Parameters `@id` and `@digest`.
+ */
+const DIGEST_MATCH = {
+  carried: 'id = @id AND token_sha256 = @digest',
+  plain: "token_sha256 = @digest AND instr(token_sha256, '.') = 0",
+} as const;
+type DigestForm = keyof typeof DIGEST_MATCH;
+
+/** The statement parameters that find the row stored with `tokenSha256`, and which form it has. */
+function digestParams(tokenSha256: string): { form: DigestForm; id: string | null; digest: string } {
+  const id = rowIdCarriedBy(tokenSha256);
+  return { form: id === null ? 'plain' : 'carried', id, digest: tokenSha256 };
+}
+
 // Hot-path statements are built once: `ctx.sql` finds a prepared statement by its text.
-const BY_DIGEST = `SELECT ${COLUMNS} FROM refresh_tokens WHERE token_sha256 = ?`;
+const BY_DIGEST = (form: DigestForm): string => `SELECT ${COLUMNS} FROM refresh_tokens WHERE ${DIGEST_MATCH[form]}`;
 /** The live, unspent token with this digest, of this client, spent and linked to its successor. */
-const SPEND = `UPDATE refresh_tokens SET used_at = @now, is_revoked = 1, replaced_by = @successor
-  WHERE token_sha256 = @digest AND client_identifier = @client AND used_at IS NULL AND expires_at > @now AND NOT ${REVOKED}
+const SPEND = (form: DigestForm): string => `UPDATE refresh_tokens SET used_at = @now, is_revoked = 1, replaced_by = @successor
+  WHERE ${DIGEST_MATCH[form]} AND client_identifier = @client AND used_at IS NULL AND expires_at > @now AND NOT ${REVOKED}
   RETURNING ${PLAIN_COLUMNS}, 1 AS is_revoked`;
 
 const toRefresh = (r: RefreshDbRow): RefreshTokenRow => ({
@@ -111,7 +129,8 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
 
   /** Why a token that the spend did not match cannot be redeemed (read only). */
   function refusalOf(tokenSha256: string, clientIdentifier: string): Refusal {
-    const r = ctx.sql(BY_DIGEST).get(tokenSha256) as RefreshDbRow | undefined;
+    const { form, ...params } = digestParams(tokenSha256);
+    const r = ctx.sql(BY_DIGEST(form)).get(params) as RefreshDbRow | undefined;
     if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
     // Spent (possible theft), or else revoked, expired or of a revoked family.
     return r.used_at !== null ? { kind: 'reused', token: toRefresh(r) } : { kind: 'invalid' };
@@ -135,7 +154,8 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
       successorOf: (spent: RefreshTokenRow) => S): Promise<Rotation<S>> {
       return ctx.group.write((): Rotation<S> => {
         const now = ctx.now().toISOString();
-        const r = ctx.sql(SPEND).get({ now, successor: successorId, digest: tokenSha256, client: clientIdentifier }) as RefreshDbRow | undefined;
+        const { form, ...digest } = digestParams(tokenSha256);
+        const r = ctx.sql(SPEND(form)).get({ now, successor: successorId, client: clientIdentifier, ...digest }) as RefreshDbRow | undefined;
         if (!r) return refusalOf(tokenSha256, clientIdentifier);
         const token = toRefresh(r);
         const successor = successorOf(token);
@@ -162,7 +182,8 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
     },
 
     async findByDigest(tokenSha256: string): Promise<RefreshTokenRow | null> {
-      const r = ctx.sql(BY_DIGEST).get(tokenSha256) as RefreshDbRow | undefined;
+      const { form, ...params } = digestParams(tokenSha256);
+      const r = ctx.sql(BY_DIGEST(form)).get(params) as RefreshDbRow | undefined;
       return r ? toRefresh(r) : null;
     },
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, newId, newJti, newRefreshToken, newTimeOrderedId, randomToken, refreshTokenDigest, sha256Digest } from '../../../src/crypto/secrets.js';
+import { constantTimeEqual, newId, newJti, newRefreshToken, newTimeOrderedId, randomToken, refreshTokenDigest, rowIdCarriedBy, sha256Digest } from '../../../src/crypto/secrets.js';
 import { newTotpSecret, totpCode, totpUri, verifyTotp } from '../../../src/crypto/totp.js';
 
 describe('secrets', () => {
@@ -32,10 +32,12 @@ describe('secrets', () => {
   it('refresh tokens carry their row id; they are stored as that id and their digest, older ones as their plain digest', () => {
     const { id, token } = newRefreshToken();
     expect(token).toMatch(new RegExp(`^${id}\\.[\\w-]{43}$`));
-    // Led by the time-ordered id, so stored forms sort by issue time (the unique index grows at its end).
+    // Led by the row id, by which the store finds it.
     expect(refreshTokenDigest(token)).toBe(`${id}.${sha256Digest(token)}`);
+    expect(rowIdCarriedBy(refreshTokenDigest(token))).toBe(id);
     const legacy = randomToken();
     expect(refreshTokenDigest(legacy)).toBe(sha256Digest(legacy));
+    expect(rowIdCarriedBy(refreshTokenDigest(legacy))).toBeNull();
     // Anything not exactly of the issued shape is a plain digest, which has no dot.
     for (const odd of [`${id}.short`, `${id.toUpperCase()}.${randomToken()}`, `${id}.${randomToken()}x`, `${newId()}.${randomToken()}`]) {
       expect(refreshTokenDigest(odd)).toBe(sha256Digest(odd));

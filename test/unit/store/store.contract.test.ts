@@ -78,6 +78,60 @@ describe('open and migrate', () => {
   });
 });
 
+describe('refresh tokens found by the row id they carry (migration 0004)', () => {
+  const issue = async (userId: string, tokenSha256: string, id = crypto.randomUUID()): Promise<string> => {
+    const expiresAt = new Date(clock.getTime() + 3600_000).toISOString();
+    await store.refreshTokens.issueWithSession(
+      { id: `jti-${id}`, userId, clientIdentifier: 'app', issuedAt: clock.toISOString(), expiresAt, madUse: 'auth', loginMethod: 'pwd' },
+      { id, tokenSha256, familyId: crypto.randomUUID(), expiresAt });
+    return id;
+  };
+  /** The unique constraints on refresh_tokens besides its primary key. */
+  const uniqueIndexes = (): string[] => (db.prepare("SELECT name, \"unique\" AS u, origin FROM pragma_index_list('refresh_tokens')").all() as
+    { name: string; u: number; origin: string }[]).filter((i) => i.u === 1 && i.origin !== 'pk').map((i) => i.name);
+
+  it('compares the whole digest behind the carried id; plain digests of older tokens are found and kept unique by a partial index', async () => {
+    expect(uniqueIndexes()).toEqual(['idx_refresh_plain_digest']);
+    const u = await store.users.create(newUser('lee'));
+    const id = crypto.randomUUID();
+    await issue(u.id, `${id}.right-digest`, id);
+    expect((await store.refreshTokens.findByDigest(`${id}.right-digest`))?.id).toBe(id);
+    expect(await store.refreshTokens.findByDigest(`${id}.wrong-digest`)).toBeNull();
+    const forged = await store.refreshTokens.rotate(`${id}.wrong-digest`, 'app', crypto.randomUUID(), () => { throw new Error('not redeemable'); });
+    expect(forged).toEqual({ kind: 'invalid' });
+    expect((await store.refreshTokens.get(id))?.usedAt).toBeNull();
+    const plain = await issue(u.id, 'plain-digest-of-an-older-token');
+    expect((await store.refreshTokens.findByDigest('plain-digest-of-an-older-token'))?.id).toBe(plain);
+    await expect(issue(u.id, 'plain-digest-of-an-older-token')).rejects.toThrow(/UNIQUE/);
+  });
+
+  it('rebuilds the table from schema 3 with every row, its rowid and its lookups', async () => {
+    const older = join(dir, 'schema3.db3');
+    const db3 = openDatabase({ file: older, key: KEY, synchronous: 'NORMAL' });
+    try {
+      migrate(db3, bundledMigrations().filter((m) => m.num <= 3));
+      const store3 = createStore(db3, () => clock);
+      const u = await store3.users.create(newUser('max'));
+      const rows = [];
+      for (const digest of ['plain-a', `${crypto.randomUUID()}.carried`, 'plain-b']) {
+        const id = digest.includes('.') ? digest.split('.')[0]! : crypto.randomUUID();
+        await store3.refreshTokens.issueWithSession(
+          { id: `jti-${id}`, userId: u.id, clientIdentifier: 'app', issuedAt: clock.toISOString(), expiresAt: clock.toISOString(), madUse: 'auth', loginMethod: 'pwd' },
+          { id, tokenSha256: digest, familyId: 'f', expiresAt: new Date(clock.getTime() + 3600_000).toISOString() });
+        rows.push({ id, digest });
+      }
+      const before = db3.prepare('SELECT rowid, * FROM refresh_tokens ORDER BY rowid').all();
+      expect(migrate(db3)).toEqual([4]);
+      expect(db3.prepare('SELECT rowid, * FROM refresh_tokens ORDER BY rowid').all()).toEqual(before);
+      const migrated = createStore(db3, () => clock);
+      for (const r of rows) expect((await migrated.refreshTokens.findByDigest(r.digest))?.id).toBe(r.id);
+      expect(db3.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      db3.close();
+    }
+  });
+});
+
 describe('page size', () => {
   it('creates new encrypted databases with small pages, and still opens one made with SQLCipher\'s 4 KiB pages', async () => {
     expect(pageSizeOf(db)).toBe(NEW_DATABASE_PAGE_SIZE);
@@ -181,7 +235,7 @@ describe('purges and listings in insertion order (store/insertion-order.ts)', ()
     const indexes = (table: string) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name")
       .all(table) as { name: string }[]).map((r) => r.name);
     expect(indexes('sessions')).toEqual(['idx_sessions_user']);
-    expect(indexes('refresh_tokens')).toEqual(['idx_refresh_user']);
+    expect(indexes('refresh_tokens')).toEqual(['idx_refresh_plain_digest', 'idx_refresh_user']);
     expect(indexes('audit_logs')).toEqual(['idx_audit_action', 'idx_audit_actor']);
   });
 
