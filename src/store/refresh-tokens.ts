@@ -66,12 +66,16 @@ function digestParams(tokenSha256: string): { form: DigestForm; id: string | nul
   return { form: id === null ? 'plain' : 'carried', id, digest: tokenSha256 };
 }
 
+/** A statement's text for each digest form, built once. */
+const perForm = (sql: (match: string) => string): Record<DigestForm, string> =>
+  ({ carried: sql(DIGEST_MATCH.carried), plain: sql(DIGEST_MATCH.plain) });
+
 // Hot-path statements are built once: `ctx.sql` finds a prepared statement by its text.
-const BY_DIGEST = (form: DigestForm): string => `SELECT ${COLUMNS} FROM refresh_tokens WHERE ${DIGEST_MATCH[form]}`;
+const BY_DIGEST = perForm((match) => `SELECT ${COLUMNS} FROM refresh_tokens WHERE ${match}`);
 /** The live, unspent token with this digest, of this client, spent and linked to its successor. */
-const SPEND = (form: DigestForm): string => `UPDATE refresh_tokens SET used_at = @now, is_revoked = 1, replaced_by = @successor
-  WHERE ${DIGEST_MATCH[form]} AND client_identifier = @client AND used_at IS NULL AND expires_at > @now AND NOT ${REVOKED}
-  RETURNING ${PLAIN_COLUMNS}, 1 AS is_revoked`;
+const SPEND = perForm((match) => `UPDATE refresh_tokens SET used_at = @now, is_revoked = 1, replaced_by = @successor
+  WHERE ${match} AND client_identifier = @client AND used_at IS NULL AND expires_at > @now AND NOT ${REVOKED}
+  RETURNING ${PLAIN_COLUMNS}, 1 AS is_revoked`);
 
 const toRefresh = (r: RefreshDbRow): RefreshTokenRow => ({
   id: r.id, userId: r.user_id, sessionId: r.session_id, clientIdentifier: r.client_identifier, familyId: r.family_id,
@@ -130,7 +134,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
   /** Why a token that the spend did not match cannot be redeemed (read only). */
   function refusalOf(tokenSha256: string, clientIdentifier: string): Refusal {
     const { form, ...params } = digestParams(tokenSha256);
-    const r = ctx.sql(BY_DIGEST(form)).get(params) as RefreshDbRow | undefined;
+    const r = ctx.sql(BY_DIGEST[form]).get(params) as RefreshDbRow | undefined;
     if (!r || r.client_identifier !== clientIdentifier) return { kind: 'invalid' };
     // Spent (possible theft), or else revoked, expired or of a revoked family.
     return r.used_at !== null ? { kind: 'reused', token: toRefresh(r) } : { kind: 'invalid' };
@@ -155,7 +159,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
       return ctx.group.write((): Rotation<S> => {
         const now = ctx.now().toISOString();
         const { form, ...digest } = digestParams(tokenSha256);
-        const r = ctx.sql(SPEND(form)).get({ now, successor: successorId, client: clientIdentifier, ...digest }) as RefreshDbRow | undefined;
+        const r = ctx.sql(SPEND[form]).get({ now, successor: successorId, client: clientIdentifier, ...digest }) as RefreshDbRow | undefined;
         if (!r) return refusalOf(tokenSha256, clientIdentifier);
         const token = toRefresh(r);
         const successor = successorOf(token);
@@ -183,7 +187,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
 
     async findByDigest(tokenSha256: string): Promise<RefreshTokenRow | null> {
       const { form, ...params } = digestParams(tokenSha256);
-      const r = ctx.sql(BY_DIGEST(form)).get(params) as RefreshDbRow | undefined;
+      const r = ctx.sql(BY_DIGEST[form]).get(params) as RefreshDbRow | undefined;
       return r ? toRefresh(r) : null;
     },
 
