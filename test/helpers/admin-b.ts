@@ -1,5 +1,7 @@
+import type { AdminClient } from '../../bindings/typescript/index.js';
 import { MadApiError } from '../../bindings/typescript/models.js';
-import type { TestServer } from './server.js';
+import { adminClient } from './admin.js';
+import { startTestServer, type TestServer } from './server.js';
 
 export { adminClient, startAdminServer } from './admin.js';
 
@@ -42,4 +44,25 @@ export async function arrangeLogin(server: TestServer, o: { clientIdentifier?: s
     { id: refreshId, tokenSha256: sha256Digest(refreshId), familyId, expiresAt: expires },
   );
   return { db, userId, username, jti, refreshId, familyId };
+}
+
+type Login = Awaited<ReturnType<typeof arrangeLogin>>;
+const daysAgo = (days: number): Date => new Date(Date.now() - days * 86400_000);
+
+/**
+ * For the purge tests: a server of its own with logins recorded in the order they would have been —
+ * one issued three days ago and expired, one issued two days ago and alive for thirty (`revocable`,
+ * for the test to revoke), then the admin's login and one issued now (`kept`). Closed after `fn`.
+ */
+export async function withPastLogins(fn: (t: { admin: AdminClient; expired: Login; revocable: Login; kept: Login }) => Promise<void>): Promise<void> {
+  const own = await startTestServer();
+  try {
+    const expired = await arrangeLogin(own, { issuedAt: daysAgo(3) });
+    const revocable = await arrangeLogin(own, { issuedAt: daysAgo(2), lifetimeMs: 30 * 86400_000 });
+    const admin = await adminClient(own);
+    const kept = await arrangeLogin(own);
+    await fn({ admin, expired, revocable, kept });
+  } finally {
+    await own.close();
+  }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, arrangeLogin, failure, startAdminServer } from '../helpers/admin-b.js';
+import { adminClient, arrangeLogin, failure, startAdminServer, withPastLogins } from '../helpers/admin-b.js';
 import { http } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -34,13 +34,7 @@ describe('refresh tokens', () => {
   });
 
   it('purges expired ones, and revoked ones regardless of expiry', async () => {
-    // A server of its own, so that the past logins are recorded before any other token, as they would have been.
-    const own = await startTestServer();
-    try {
-      const old = await arrangeLogin(own, { issuedAt: new Date(Date.now() - 3 * 86400_000) });
-      const revoked = await arrangeLogin(own, { issuedAt: new Date(Date.now() - 2 * 86400_000), lifetimeMs: 30 * 86400_000 });
-      const ownAdmin = await adminClient(own);
-      const kept = await arrangeLogin(own);
+    await withPastLogins(async ({ admin: ownAdmin, expired: old, revocable: revoked, kept }) => {
       await ownAdmin.revokeRefreshToken(revoked.refreshId);
       expect((await ownAdmin.purgeRefreshTokens()).message).toMatch(/^Purged [1-9]\d* refresh token\(s\)\.$/);
       expect((await failure(ownAdmin.getRefreshToken(old.refreshId))).status).toBe(404);
@@ -48,9 +42,7 @@ describe('refresh tokens', () => {
       expect((await ownAdmin.purgeRefreshTokens({ purge_expired: false, purge_revoked: true, older_than_seconds: 0 })).message).toMatch(/^Purged [1-9]/);
       expect((await failure(ownAdmin.getRefreshToken(revoked.refreshId))).status).toBe(404);
       expect((await ownAdmin.getRefreshToken(kept.refreshId)).is_revoked).toBe(false);
-    } finally {
-      await own.close();
-    }
+    });
     expect((await http(`${server.adminUrl}/refresh-tokens`)).status).toBe(401);
   });
 });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
-import { adminClient, arrangeLogin, failure, startAdminServer } from '../helpers/admin-b.js';
-import { startTestServer } from '../helpers/server.js';
+import { adminClient, arrangeLogin, failure, startAdminServer, withPastLogins } from '../helpers/admin-b.js';
 import { bearer, form, http } from '../helpers/http.js';
 import type { TestServer } from '../helpers/server.js';
 
@@ -57,14 +56,8 @@ describe('sessions', () => {
   });
 
   it('purges expired rows, and revoked rows regardless of expiry with purge_revoked', async () => {
-    // A server of its own, so that the past logins are recorded before any other session, as they would have been.
-    const own = await startTestServer();
-    try {
-      const expired = await arrangeLogin(own, { issuedAt: new Date(Date.now() - 3 * 86400_000) });
-      const revoked = await arrangeLogin(own, { issuedAt: new Date(Date.now() - 2 * 86400_000), lifetimeMs: 10 * 86400_000 });
+    await withPastLogins(async ({ admin: ownAdmin, expired, revocable: revoked, kept }) => {
       await revoked.db.sessions.revoke(revoked.jti);
-      const ownAdmin = await adminClient(own);
-      const kept = await arrangeLogin(own, {});
       expect((await ownAdmin.purgeSessions({ purge_expired: false, purge_revoked: false })).message).toBe('Purged 0 session(s).');
       expect((await ownAdmin.purgeSessions()).message).toMatch(/^Purged [1-9]\d* session\(s\)\.$/);
       expect(await expired.db.sessions.get(expired.jti)).toBeNull();
@@ -72,9 +65,7 @@ describe('sessions', () => {
       await ownAdmin.purgeSessions({ purge_expired: false, purge_revoked: true, older_than_seconds: 86400 });
       expect(await revoked.db.sessions.get(revoked.jti)).toBeNull();
       expect(await kept.db.sessions.get(kept.jti)).not.toBeNull();
-    } finally {
-      await own.close();
-    }
+    });
     const bad = await http(`${server.adminUrl}/sessions/purge`, bearer(admin.token as string, form({ purge_revoked: 'true' })));
     expect(bad.status).toBe(415);
     const neg = await failure(admin.purgeSessions({ older_than_seconds: -1 }));
