@@ -158,7 +158,7 @@ export function createGroupCommit(db: Db): GroupCommit {
         let timer: NodeJS.Timeout | undefined;
         let handedOver = false;
         const batch = { items, done, handOver };
-        // Items keep joining until the commit takes the batch (the same turn as the hand-over).
+        // Items keep joining until the commit takes the batch (a few turns at most: commitWhenQuiet).
         function handOver(): void {
           if (handedOver) return;
           handedOver = true;
