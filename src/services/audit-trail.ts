@@ -15,5 +15,12 @@ export type AuditFailure = (err: unknown) => void;
  * before the answer.
  */
 export function recordAfterResponse(store: Pick<Store, 'audit'>, entry: AuditEntry, onFailure: AuditFailure): void {
-  store.audit.appendDeferred(entry).catch(onFailure);
+  const batch = store.audit.appendDeferred(entry);
+  // Records waiting together share their batch's promise: a failed batch is reported once (to the
+  // handler of its first record), and no record adds a handler of its own.
+  if (watchedBatches.has(batch)) return;
+  watchedBatches.add(batch);
+  batch.catch(onFailure);
 }
+
+const watchedBatches = new WeakSet<Promise<void>>();

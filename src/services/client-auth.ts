@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { constantTimeEqual, sha256Digest } from '../crypto/secrets.js';
+import { sha256DigestMatches } from '../crypto/secrets.js';
 import type { PasswordHasher } from '../crypto/password.js';
 import type { Store } from '../store/index.js';
 import type { ClientRow } from '../store/clients.js';
@@ -56,7 +56,7 @@ export function createClientAuth(deps: ClientAuthDeps): ClientAuth {
     if (!client || !client.isActive) return null;
     switch (client.secretKind) {
       case 'sha256':
-        return constantTimeEqual(sha256Digest(secret), client.secretHash) ? client : null;
+        return sha256DigestMatches(secret, client.secretHash) ? client : null;
       case 'argon2id':
         return (await argon2Matches(client, secret)) ? client : null;
       default:

@@ -5,6 +5,7 @@ import { insertedBeforeSql } from './insertion-order.js';
 import type { AuditEntry, AuditRow } from './types.js';
 
 const GENESIS = '0'.repeat(64);
+const NOTHING_TO_WAIT_FOR = Promise.resolve();
 
 interface AuditDbRow {
   seq: number; id: string; actor_id: string | null; action: string; target: string | null;
@@ -63,7 +64,7 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
 
   /** Inserts one record after the one whose hash is `prev`; returns its id and hash. */
   /** `at`: when the event happened (a deferred record is inserted up to `deferMs` later). */
-  function insertAfter(prev: string, entry: AuditEntry, at = ctx.now().toISOString()): { id: string; hash: string } {
+  function insertAfter(prev: string, entry: AuditEntry, at = ctx.nowIso()): { id: string; hash: string } {
     const row = {
       id: newTimeOrderedId(),
       actor_id: entry.actorId ?? 'anonymous',
@@ -110,15 +111,16 @@ export function createAuditStore(ctx: StoreContext, options: AuditOptions = { en
      * with the other such records of this turn; resolves once committed.
      */
     async append(entry: AuditEntry): Promise<void> {
-      if (options.enabled) await appendBatched({ entry, at: ctx.now().toISOString() });
+      if (options.enabled) await appendBatched({ entry, at: ctx.nowIso() });
     },
 
     /**
      * Appends a record nobody waits for (services/audit-trail.ts): it joins a batch that is
      * committed within `deferMs` (or at 512 records, or when the store closes).
      */
-    async appendDeferred(entry: AuditEntry): Promise<void> {
-      if (options.enabled) await appendLater({ entry, at: ctx.now().toISOString() });
+    appendDeferred(entry: AuditEntry): Promise<void> {
+      // The batch's own promise, shared by its records (no promise of its own per record).
+      return options.enabled ? appendLater({ entry, at: ctx.nowIso() }) : NOTHING_TO_WAIT_FOR;
     },
 
     async list(filter: AuditFilter = {}): Promise<{ rows: AuditRow[]; total: number }> {

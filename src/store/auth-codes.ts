@@ -52,7 +52,7 @@ export function createAuthCodeStore(ctx: StoreContext, audit: AuditStore) {
       accept: (s: AuthSessionRow) => boolean, entry?: AuditEntry,
       /** A browser session (SESSION_BASED_AUTH) to open with the code, keyed by the SHA-256 of its cookie. */
       browser?: (s: AuthSessionRow) => { idSha256: string; maxAgeSeconds: number; expiresAt: string } | null): Promise<AuthSessionRow | null> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction((): AuthSessionRow | null => {
         const r = ctx.sql('SELECT * FROM auth_sessions WHERE jti = ? AND expires_at > ?').get(jti, now) as AuthSessionDbRow | undefined;
         if (!r) return null;
@@ -81,7 +81,7 @@ export function createAuthCodeStore(ctx: StoreContext, audit: AuditStore) {
      * (`UPDATE … WHERE used_at IS NULL` is the lock). Expired codes are `invalid`.
      */
     async redeem(codeSha256: string): Promise<CodeRedemption> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction((): CodeRedemption => {
         const r = ctx.sql('SELECT * FROM authorization_codes WHERE code_sha256 = ?').get(codeSha256) as CodeDbRow | undefined;
         if (!r) return { kind: 'invalid' };

@@ -54,7 +54,7 @@ export const toAuthSession = (r: AuthSessionDbRow): AuthSessionRow => ({
 export function createAuthSessionStore(ctx: StoreContext, audit: AuditStore) {
   return {
     async create(s: NewAuthSession, entry?: AuditEntry): Promise<void> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       ctx.db.transaction(() => {
         // Expired logins are dropped on the way (the table only ever holds a few minutes' worth).
         ctx.sql('DELETE FROM auth_sessions WHERE expires_at <= ?').run(now);
@@ -72,14 +72,14 @@ export function createAuthSessionStore(ctx: StoreContext, audit: AuditStore) {
     async browserSession(idSha256: string, clientIdentifier: string): Promise<BrowserSessionRow | null> {
       const r = ctx.sql(`SELECT user_id, client_identifier, issued_at, session_expires_at FROM sessions WHERE id = ?
         AND client_identifier = ? AND is_session_based = 1 AND NOT ${revokedSql('sessions')} AND session_expires_at > ?`)
-        .get(idSha256, clientIdentifier, ctx.now().toISOString()) as
+        .get(idSha256, clientIdentifier, ctx.nowIso()) as
         { user_id: string; client_identifier: string; issued_at: string; session_expires_at: string } | undefined;
       return r ? { userId: r.user_id, clientIdentifier: r.client_identifier, issuedAt: r.issued_at, sessionExpiresAt: r.session_expires_at } : null;
     },
 
     /** The unexpired login, or null. */
     async get(jti: string): Promise<AuthSessionRow | null> {
-      const r = ctx.sql('SELECT * FROM auth_sessions WHERE jti = ? AND expires_at > ?').get(jti, ctx.now().toISOString()) as
+      const r = ctx.sql('SELECT * FROM auth_sessions WHERE jti = ? AND expires_at > ?').get(jti, ctx.nowIso()) as
         AuthSessionDbRow | undefined;
       return r ? toAuthSession(r) : null;
     },
@@ -89,7 +89,7 @@ export function createAuthSessionStore(ctx: StoreContext, audit: AuditStore) {
       return ctx.db.transaction(() => {
         const { changes } = ctx.sql(`UPDATE auth_sessions SET user_id = ?, password_ok = 1, totp_required = ?, totp_ok = 0,
           login_method = 'pwd', auth_time = ? WHERE jti = ? AND expires_at > ?`)
-          .run(userId, totpRequired ? 1 : 0, authTime, jti, ctx.now().toISOString());
+          .run(userId, totpRequired ? 1 : 0, authTime, jti, ctx.nowIso());
         if (entry) audit.appendSync(entry);
         return changes > 0;
       }).immediate();
@@ -100,7 +100,7 @@ export function createAuthSessionStore(ctx: StoreContext, audit: AuditStore) {
       return ctx.db.transaction(() => {
         const { changes } = ctx.sql(`UPDATE auth_sessions SET totp_ok = 1, login_method = 'otp', auth_time = ?
           WHERE jti = ? AND user_id = ? AND password_ok = 1 AND totp_required = 1 AND expires_at > ?`)
-          .run(authTime, jti, userId, ctx.now().toISOString());
+          .run(authTime, jti, userId, ctx.nowIso());
         if (entry) audit.appendSync(entry);
         return changes > 0;
       }).immediate();

@@ -58,7 +58,7 @@ export function createCatalogue(ctx: StoreContext, audit: AuditStore, spec: {
   return {
     async create(name: string, description: string, entry?: AuditEntry): Promise<CatalogueRow> {
       const id = randomUUID();
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction(() => {
         try {
           ctx.sql(`INSERT INTO ${table} (id, name, description, created_at, modified_at) VALUES (?, ?, ?, ?, ?)`).run(id, name, description, now, now);
@@ -89,7 +89,7 @@ export function createCatalogue(ctx: StoreContext, audit: AuditStore, spec: {
         if (!before) return null;
         try {
           ctx.sql(`UPDATE ${table} SET name = ?, description = ?, modified_at = ? WHERE id = ?`)
-            .run(changes.name ?? before.name, changes.description ?? before.description, ctx.now().toISOString(), id);
+            .run(changes.name ?? before.name, changes.description ?? before.description, ctx.nowIso(), id);
         } catch (err) {
           translateSqliteError(err, `${noun} '${changes.name ?? ''}'`);
         }

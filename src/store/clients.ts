@@ -108,7 +108,7 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
 
   return {
     async create(client: NewClient, entry?: AuditEntry): Promise<ClientRow> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction(() => {
         try {
           ctx.sql(`INSERT INTO clients (id, client_identifier, client_secret_hash, secret_kind, display_name, audience,
@@ -191,7 +191,7 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
      * Deactivating a client revokes its sessions and refresh tokens in the same transaction.
      */
     async update(id: string, patch: ClientPatch, entry?: AuditEntry): Promise<ClientRow | null> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction(() => {
         const before = byId(id);
         if (!before) return null;
@@ -213,7 +213,7 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
 
     /** Replaces the secret and revokes every session and refresh token issued to the client. */
     async setSecret(id: string, secretHash: string, secretKind: SecretKind, entry?: AuditEntry): Promise<boolean> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction(() => {
         const c = byId(id);
         if (!c) return false;
@@ -248,7 +248,7 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
 
     /** AlreadyExists when the client already has this exact URI; NotFound for an unknown client. */
     async addRedirectUri(clientId: string, uri: string, entry?: AuditEntry): Promise<RedirectUriRow> {
-      const row = { id: randomUUID(), client_id: clientId, uri, created_at: ctx.now().toISOString() };
+      const row = { id: randomUUID(), client_id: clientId, uri, created_at: ctx.nowIso() };
       return ctx.db.transaction(() => {
         try {
           ctx.sql('INSERT INTO redirect_uris (id, client_id, uri, created_at) VALUES (?, ?, ?, ?)')
@@ -286,7 +286,7 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
     /** provider_key is stored lower-case; AlreadyExists when the client already has that key. */
     async createIdp(clientId: string, input: ExternalIdpInput, entry?: AuditEntry): Promise<ExternalIdpRow> {
       const id = randomUUID();
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction(() => {
         try {
           ctx.sql(`INSERT INTO external_idp_providers (id, client_id, provider_key, display_name, issuer, client_identifier,
@@ -302,7 +302,7 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
 
     /** null when the provider does not exist for this client. */
     async updateIdp(clientId: string, id: string, input: Partial<ExternalIdpInput>, entry?: AuditEntry): Promise<ExternalIdpRow | null> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction(() => {
         const r = ctx.sql('SELECT * FROM external_idp_providers WHERE id = ? AND client_id = ?').get(id, clientId) as IdpDbRow | undefined;
         if (!r) return null;
@@ -329,7 +329,7 @@ export function createClientStore(ctx: StoreContext, audit: AuditStore) {
 
     /** Assigns existing scopes; unknown ids and existing links are skipped. Returns how many were added. */
     async assignScopes(clientId: string, scopeIds: readonly string[], entry?: AuditEntry): Promise<number> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction(() => {
         let n = 0;
         for (const scopeId of new Set(scopeIds)) {

@@ -16,7 +16,7 @@ export function createDenylistStore(ctx: StoreContext, audit: AuditStore) {
     },
     /** Entries past their token's expiry are useless: the token is dead anyway. */
     async purgeExpired(): Promise<number> {
-      return ctx.sql('DELETE FROM jti_denylist WHERE expires_at < ?').run(ctx.now().toISOString()).changes;
+      return ctx.sql('DELETE FROM jti_denylist WHERE expires_at < ?').run(ctx.nowIso()).changes;
     },
   };
 }

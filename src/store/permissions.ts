@@ -12,7 +12,7 @@ export function createPermissionStore(ctx: StoreContext, audit: AuditStore) {
   return {
     async create(name: string, entry?: AuditEntry): Promise<NameRef> {
       const id = randomUUID();
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction(() => {
         try {
           ctx.sql('INSERT INTO permissions (id, name, created_at, modified_at) VALUES (?, ?, ?, ?)').run(id, name, now, now);
@@ -40,7 +40,7 @@ export function createPermissionStore(ctx: StoreContext, audit: AuditStore) {
       return ctx.db.transaction(() => {
         let changes = 0;
         try {
-          changes = ctx.sql('UPDATE permissions SET name = ?, modified_at = ? WHERE id = ?').run(name, ctx.now().toISOString(), id).changes;
+          changes = ctx.sql('UPDATE permissions SET name = ?, modified_at = ? WHERE id = ?').run(name, ctx.nowIso(), id).changes;
         } catch (err) {
           translateSqliteError(err, `permission '${name}'`);
         }

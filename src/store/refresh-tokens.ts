@@ -119,7 +119,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
   function issueSync(session: NewSession, refresh: NewRefreshToken | null, entry?: AuditEntry,
     /** Rotation: the family was checked and the parent linked by `rotate`'s spend in this transaction. */
     rotated = false): void {
-    const now = ctx.now().toISOString();
+    const now = ctx.nowIso();
     if (refresh && !rotated && familyRevoked(refresh.familyId)) throw new ConsumedError('refresh token family has been revoked');
     sessions.insertSync({ ...session, familyId: refresh?.familyId ?? session.familyId ?? null });
     if (refresh) {
@@ -157,7 +157,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
     async rotate<S extends Successor>(tokenSha256: string, clientIdentifier: string, successorId: string,
       successorOf: (spent: RefreshTokenRow) => S): Promise<Rotation<S>> {
       return ctx.group.write((): Rotation<S> => {
-        const now = ctx.now().toISOString();
+        const now = ctx.nowIso();
         const { form, ...digest } = digestParams(tokenSha256);
         const r = ctx.sql(SPEND[form]).get({ now, successor: successorId, client: clientIdentifier, ...digest }) as RefreshDbRow | undefined;
         if (!r) return refusalOf(tokenSha256, clientIdentifier);
@@ -178,7 +178,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
      * `revoked_families`, which every read of their state consults (family-revocation.ts).
      */
     async revokeFamily(familyId: string, entry?: AuditEntry): Promise<void> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       ctx.db.transaction(() => {
         ctx.sql('INSERT OR IGNORE INTO revoked_families (family_id, revoked_at) VALUES (?, ?)').run(familyId, now);
         if (entry) audit.appendSync(entry);

@@ -29,7 +29,7 @@ export function revokeGrantsSync(ctx: StoreContext, owner: GrantOwner, options: 
     args.push(owner.clientIdentifier);
   }
   const match = where.join(' AND ');
-  const now = ctx.now().toISOString();
+  const now = ctx.nowIso();
   ctx.sql(`UPDATE refresh_tokens SET is_revoked = 1 WHERE ${match} AND is_revoked = 0`).run(...args);
   // Counted before the families are marked: a session already revoked through its family is not counted again.
   const revoked = ctx.sql(`UPDATE sessions SET is_revoked = 1 WHERE ${match}${options.allPlanes ? '' : " AND mad_use = 'auth'"}

@@ -13,7 +13,7 @@ export interface NameRef { id: string; name: string }
 export function createRoleStore(ctx: StoreContext, audit: AuditStore) {
   const assignSync = (userId: string, roleId: string): boolean =>
     ctx.sql('INSERT OR IGNORE INTO user_roles (id, user_id, role_id, assigned_at) VALUES (?, ?, ?, ?)')
-      .run(randomUUID(), userId, roleId, ctx.now().toISOString()).changes > 0;
+      .run(randomUUID(), userId, roleId, ctx.nowIso()).changes > 0;
 
   return {
     ...createCatalogue(ctx, audit, { table: 'roles', noun: 'role', listActiveOnly: false }),
@@ -60,7 +60,7 @@ export function createRoleStore(ctx: StoreContext, audit: AuditStore) {
         let changes = 0;
         try {
           changes = ctx.sql('INSERT OR IGNORE INTO role_permissions (id, role_id, permission_id, assigned_at) VALUES (?, ?, ?, ?)')
-            .run(randomUUID(), roleId, permissionId, ctx.now().toISOString()).changes;
+            .run(randomUUID(), roleId, permissionId, ctx.nowIso()).changes;
         } catch (err) {
           translateSqliteError(err, 'permission assignment');
         }

@@ -19,7 +19,7 @@ export function createScopeStore(ctx: StoreContext, audit: AuditStore) {
         for (const scopeId of scopeIds) {
           if (!ctx.sql('SELECT 1 FROM scopes WHERE id = ? AND is_active = 1').get(scopeId)) continue;
           added += ctx.sql('INSERT OR IGNORE INTO user_scopes (id, user_id, scope_id, assigned_at) VALUES (?, ?, ?, ?)')
-            .run(randomUUID(), userId, scopeId, ctx.now().toISOString()).changes;
+            .run(randomUUID(), userId, scopeId, ctx.nowIso()).changes;
         }
         if (added > 0 && entry) audit.appendSync(entry);
         return added;

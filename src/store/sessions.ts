@@ -94,7 +94,7 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
     /** Newest first, with the total for X-Total-Count. */
     async list(filter: SessionFilter = {}): Promise<{ rows: SessionRow[]; total: number }> {
       const where: string[] = [];
-      const params: Record<string, unknown> = { now: ctx.now().toISOString() };
+      const params: Record<string, unknown> = { now: ctx.nowIso() };
       if (filter.userId !== undefined) { where.push('user_id = @userId'); params.userId = filter.userId; }
       if (filter.clientIdentifier !== undefined) { where.push('client_identifier = @client'); params.client = filter.clientIdentifier; }
       if (filter.madUse !== undefined) { where.push('mad_use = @madUse'); params.madUse = filter.madUse; }

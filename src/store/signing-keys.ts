@@ -28,7 +28,7 @@ export function createSigningKeyStore(ctx: StoreContext, audit: AuditStore) {
     async listPublished(plane: Plane): Promise<SigningKeyRow[]> {
       const rows = ctx.sql(`SELECT * FROM signing_keys WHERE plane = ?
         AND (status != 'retired' OR publish_until > ?) ORDER BY created_at DESC`)
-        .all(plane, ctx.now().toISOString()) as KeyDbRow[];
+        .all(plane, ctx.nowIso()) as KeyDbRow[];
       return rows.map(toKey);
     },
 
@@ -38,7 +38,7 @@ export function createSigningKeyStore(ctx: StoreContext, audit: AuditStore) {
 
     /** Creates the first current and standby keys of a plane; no-op if the plane has a current key. */
     async initialize(plane: Plane, current: NewSigningKey, standby: NewSigningKey): Promise<boolean> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction(() => {
         if (ctx.sql("SELECT 1 FROM signing_keys WHERE plane = ? AND status = 'current'").get(plane)) return false;
         insertSync(plane, current, 'current', now);
@@ -52,7 +52,7 @@ export function createSigningKeyStore(ctx: StoreContext, audit: AuditStore) {
      * it signed has expired), the standby becomes current, and `nextStandby` is added.
      */
     async rotate(plane: Plane, nextStandby: NewSigningKey, retiredPublishUntil: Date, entry?: AuditEntry): Promise<void> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       ctx.db.transaction(() => {
         ctx.sql(`UPDATE signing_keys SET status = 'retired', retired_at = ?, publish_until = ?
           WHERE plane = ? AND status = 'current'`).run(now, retiredPublishUntil.toISOString(), plane);

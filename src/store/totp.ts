@@ -32,7 +32,7 @@ export function createTotpStore(ctx: StoreContext, audit: AuditStore) {
       ctx.db.transaction(() => {
         ctx.sql('DELETE FROM user_totp WHERE user_id = ? AND client_id = ?').run(userId, clientId);
         ctx.sql('INSERT INTO user_totp (id, user_id, client_id, totp_secret, created_at) VALUES (?, ?, ?, ?, ?)')
-          .run(randomUUID(), userId, clientId, secret, ctx.now().toISOString());
+          .run(randomUUID(), userId, clientId, secret, ctx.nowIso());
         if (entry) audit.appendSync(entry);
       }).immediate();
     },

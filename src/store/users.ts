@@ -80,7 +80,7 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
   return {
     /** Inserts a user (username/email already normalized by the caller). AlreadyExists on a taken username. */
     async create(user: NewUser, entry?: AuditEntry, roleIds: readonly string[] = []): Promise<UserRow> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       return ctx.db.transaction(() => {
         try {
           ctx.sql(`INSERT INTO users (id, username, email, password_hash, created_at, modified_at, email_verified)
@@ -117,7 +117,7 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
 
     async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
       ctx.sql('UPDATE users SET password_hash = ?, modified_at = ? WHERE id = ?')
-        .run(passwordHash, ctx.now().toISOString(), id);
+        .run(passwordHash, ctx.nowIso(), id);
     },
 
     /**
@@ -143,7 +143,7 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
 
     /** Resets the failure counter and stamps last_login (and an upgraded hash when given). */
     async recordSuccessfulLogin(id: string, rehashed?: string): Promise<void> {
-      const now = ctx.now().toISOString();
+      const now = ctx.nowIso();
       if (rehashed) {
         ctx.sql('UPDATE users SET failed_logins = 0, last_login = ?, password_hash = ? WHERE id = ?').run(now, rehashed, id);
       } else {
@@ -173,11 +173,11 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
         };
         try {
           ctx.sql(`UPDATE users SET username = ?, email = ?, is_active = ?, email_verified = ?, lockout_until = ?, modified_at = ?
-            WHERE id = ?`).run(next.username, next.email, next.is_active, next.email_verified, next.lockout_until, ctx.now().toISOString(), id);
+            WHERE id = ?`).run(next.username, next.email, next.is_active, next.email_verified, next.lockout_until, ctx.nowIso(), id);
         } catch (err) {
           translateSqliteError(err, `user '${next.username}'`);
         }
-        const locking = next.lockout_until !== null && next.lockout_until !== before.lockoutUntil && next.lockout_until > ctx.now().toISOString();
+        const locking = next.lockout_until !== null && next.lockout_until !== before.lockoutUntil && next.lockout_until > ctx.nowIso();
         if ((before.isActive && !next.is_active) || locking) revokeAllSync(id);
         if (entry) audit.appendSync(entry);
         return byId(id);
@@ -190,7 +190,7 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
         const u = byId(id);
         if (!u) return 'missing';
         if (u.isActive === active) return 'unchanged';
-        ctx.sql('UPDATE users SET is_active = ?, modified_at = ? WHERE id = ?').run(active ? 1 : 0, ctx.now().toISOString(), id);
+        ctx.sql('UPDATE users SET is_active = ?, modified_at = ? WHERE id = ?').run(active ? 1 : 0, ctx.nowIso(), id);
         if (!active) revokeAllSync(id);
         if (entry) audit.appendSync(entry);
         return 'changed';
@@ -209,7 +209,7 @@ export function createUserStore(ctx: StoreContext, audit: AuditStore) {
     async resetPassword(id: string, passwordHash: string, entry?: AuditEntry): Promise<boolean> {
       return ctx.db.transaction(() => {
         const { changes } = ctx.sql('UPDATE users SET password_hash = ?, failed_logins = 0, modified_at = ? WHERE id = ? AND is_active = 1')
-          .run(passwordHash, ctx.now().toISOString(), id);
+          .run(passwordHash, ctx.nowIso(), id);
         if (changes > 0 && entry) audit.appendSync(entry);
         return changes > 0;
       }).immediate();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, newId, newJti, newRefreshToken, newTimeOrderedId, randomToken, refreshTokenDigest, rowIdCarriedBy, sha256Digest } from '../../../src/crypto/secrets.js';
+import { constantTimeEqual, newId, newJti, newRefreshToken, newTimeOrderedId, randomToken, refreshTokenDigest, rowIdCarriedBy, sha256Digest, sha256DigestMatches } from '../../../src/crypto/secrets.js';
 import { newTotpSecret, totpCode, totpUri, verifyTotp } from '../../../src/crypto/totp.js';
 
 describe('secrets', () => {
@@ -8,6 +8,17 @@ describe('secrets', () => {
     expect(t).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(randomToken()).not.toBe(t);
     expect(newJti()).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('random tokens stay unique and random across refills of the buffer they are cut from', () => {
+    const tokens = Array.from({ length: 1000 }, (_, i) => randomToken([32, 16, 18][i % 3]));
+    expect(new Set(tokens).size).toBe(1000);
+    expect(tokens.slice(0, 3).map((t) => Buffer.from(t, 'base64url').length)).toEqual([32, 16, 18]);
+    // ≈ 22,000 bytes (several 4 KiB refills): a zeroed or repeated slice would show as far more
+    // zero bytes than the ≈ 86 that chance gives.
+    const bytes = Buffer.concat(tokens.map((t) => Buffer.from(t, 'base64url')));
+    expect(bytes.filter((b) => b === 0).length).toBeLessThan(200);
+    for (const bad of [0, -1, 1.5, 4097]) expect(() => randomToken(bad)).toThrow(RangeError);
   });
 
   it('jtis and time-ordered ids start with the time, so they sort by creation, and stay unique', () => {
@@ -49,6 +60,18 @@ describe('secrets', () => {
     expect(constantTimeEqual('abc', 'abc')).toBe(true);
     expect(constantTimeEqual('abc', 'abd')).toBe(false);
     expect(constantTimeEqual('abc', 'abcd')).toBe(false);
+  });
+
+  it('matches a secret against its stored digest, and nothing else', () => {
+    const secret = randomToken();
+    const stored = sha256Digest(secret);
+    expect(sha256DigestMatches(secret, stored)).toBe(true);
+    expect(sha256DigestMatches(`${secret}x`, stored)).toBe(false);
+    expect(sha256DigestMatches('', stored)).toBe(false);
+    // The digest itself is not the secret.
+    expect(sha256DigestMatches(stored, stored)).toBe(false);
+    // A stored value that is not a 32-byte digest matches nothing (and does not throw).
+    for (const odd of ['', stored.slice(0, 42), `${stored}AA`, secret.slice(0, 10)]) expect(sha256DigestMatches(secret, odd)).toBe(false);
   });
 });
 
