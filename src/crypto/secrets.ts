@@ -10,8 +10,8 @@ const POOL_BYTES = 4096;
 const pool = Buffer.alloc(POOL_BYTES);
 let poolOffset = POOL_BYTES;
 
-/** `bytes` random bytes (at most 4 KiB), base64url. */
-function randomBase64url(bytes: number): string {
+/** `bytes` random bytes (default 32: 256 bits; at most 4 KiB), base64url: refresh tokens, codes, generated client secrets. */
+export function randomToken(bytes = 32): string {
   if (!Number.isInteger(bytes) || bytes <= 0 || bytes > POOL_BYTES) throw new RangeError(`randomToken: ${bytes} bytes`);
   if (poolOffset + bytes > POOL_BYTES) {
     randomFillSync(pool);
@@ -22,11 +22,6 @@ function randomBase64url(bytes: number): string {
   const text = pool.toString('base64url', start, poolOffset);
   pool.fill(0, start, poolOffset);
   return text;
-}
-
-/** 32 random bytes (256 bits), base64url: refresh tokens, codes, generated client secrets. */
-export function randomToken(bytes = 32): string {
-  return randomBase64url(bytes);
 }
 
 /** Milliseconds since the epoch as 12 hex digits (48 bits, enough until the year 10889). */
