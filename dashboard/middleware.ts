@@ -23,7 +23,7 @@ export async function securityHeaders(ctx: Context, next: Next): Promise<void> {
 export async function formBody(ctx: Context, next: Next): Promise<void> {
   state(ctx).form = {};
   if (ctx.method === 'POST') {
-    if (!ctx.is('application/x-www-form-urlencoded')) ctx.throw(415, 'Forms only');
+    if (!ctx.is('application/x-www-form-urlencoded')) ctx.throw(400, 'Forms only');
     let size = 0;
     const chunks: Buffer[] = [];
     for await (const c of ctx.req) {

@@ -7,7 +7,21 @@
  * `revokedSql` (docs/architecture.md, "Revocation").
  */
 
+import type { StoreContext } from './context.js';
+
 /** 1 when the `sessions` or `refresh_tokens` row named `row` (table or alias) is revoked, itself or through its family; else 0. */
 export function revokedSql(row: string): string {
   return `(${row}.is_revoked = 1 OR EXISTS (SELECT 1 FROM revoked_families rf WHERE rf.family_id = ${row}.family_id))`;
+}
+
+/**
+ * Drops the revocation rows no session, refresh token or authorization code refers to any more:
+ * once a purge has deleted a family's last row there is nothing left for its row to revoke (a
+ * missing session or refresh token is refused anyway), so without this the table only grows.
+ * Three scans (nothing indexes `family_id`, see above), so purges call it only after deleting.
+ */
+export function forgetUnreferencedFamiliesSync(ctx: StoreContext): number {
+  return ctx.sql(`DELETE FROM revoked_families WHERE family_id NOT IN (SELECT family_id FROM sessions WHERE family_id IS NOT NULL)
+    AND family_id NOT IN (SELECT family_id FROM refresh_tokens)
+    AND family_id NOT IN (SELECT family_id FROM authorization_codes)`).run().changes;
 }

@@ -2,7 +2,7 @@ import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
 import { bool, ConsumedError, type AuditEntry, type NewSession } from './types.js';
 import type { createSessionStore } from './sessions.js';
-import { revokedSql } from './family-revocation.js';
+import { forgetUnreferencedFamiliesSync, revokedSql } from './family-revocation.js';
 import { insertedBeforeSql } from './insertion-order.js';
 import { rowIdCarriedBy } from '../crypto/secrets.js';
 
@@ -213,6 +213,7 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
         let n = 0;
         if (o.purgeExpired) n += ctx.sql(`DELETE FROM refresh_tokens WHERE ${ISSUED_BEFORE} AND expires_at < @cutoff`).run({ cutoff }).changes;
         if (o.purgeRevoked) n += ctx.sql(`DELETE FROM refresh_tokens WHERE ${ISSUED_BEFORE} AND ${REVOKED} AND issued_at < @cutoff`).run({ cutoff }).changes;
+        if (n > 0) forgetUnreferencedFamiliesSync(ctx);
         if (entry) audit.appendSync(entry);
         return n;
       }).immediate();

@@ -38,8 +38,8 @@ export const bearer = (token: string, init: RequestInit = {}): RequestInit => ({
 });
 
 /**
- * The rule every JSON route follows (docs/admin-api.md "Request bodies"): a form body is 415, malformed
- * JSON and a JSON array are 400, no body is 400 `Invalid payload`; each answer in the message envelope.
+ * The rule every JSON route follows (docs/admin-api.md "Request bodies"): a form body, malformed JSON,
+ * a JSON array and no body are each 400, with their own message in the message envelope.
  */
 export async function expectJsonBodyRule(url: string, token: string, method = 'POST'): Promise<void> {
   const send = (contentType: string | undefined, body: string | undefined) =>
@@ -51,7 +51,7 @@ export async function expectJsonBodyRule(url: string, token: string, method = 'P
     await send(undefined, undefined),
   ].map((r) => [r.status, r.json]);
   expect(answers).toEqual([
-    [415, { success: false, message: 'Unsupported content type; expected application/json' }],
+    [400, { success: false, message: 'Unsupported content type; expected application/json' }],
     [400, { success: false, message: 'Malformed JSON body' }],
     [400, { success: false, message: 'Request body must be an object' }],
     [400, { success: false, message: 'Invalid payload' }],

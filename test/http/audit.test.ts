@@ -46,8 +46,8 @@ describe('audit log', () => {
     const e = await failure(admin.purgeAuditLogs(0));
     expect([e.status, e.message]).toEqual([400, 'olderThanDays must be greater than 0']);
     expect((await admin.purgeAuditLogs(1)).message).toBe('Purged 0 audit log(s).');
-    const form415 = await http(`${server.adminUrl}/audit-logs/purge`, bearer(admin.token as string, form({ older_than_days: '1' })));
-    expect(form415.status).toBe(415);
+    const asForm = await http(`${server.adminUrl}/audit-logs/purge`, bearer(admin.token as string, form({ older_than_days: '1' })));
+    expect(asForm.status).toBe(400);
     expect((await http(`${server.adminUrl}/audit-logs/purge`)).status).toBe(401);
     const v = await admin.verifyAuditLog();
     expect(v.ok).toBe(true);

@@ -65,7 +65,7 @@ describe('clients', () => {
     const malformed = await http(url, bearer(token, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"client_id":' }));
     expect([malformed.status, malformed.json.success]).toEqual([400, false]);
     const asForm = await http(url, bearer(token, form({ client_id: 'formy' })));
-    expect([asForm.status, asForm.json.success]).toEqual([415, false]);
+    expect([asForm.status, asForm.json.success]).toEqual([400, false]);
     const notObject = await http(url, bearer(token, jsonBody([1, 2])));
     expect(notObject.status).toBe(400);
     const ill = await http(url, bearer(token, jsonBody({ client_id: 42 })));

@@ -45,7 +45,7 @@ describe('scoped user administration on the auth plane (scope names in the token
     await expectApiError(reader.resetUserPassword('x', ''), 403);
   });
 
-  it('its JSON routes follow the admin API\'s body rule (form 415, malformed JSON or an array 400, no body 400)', async () => {
+  it('its JSON routes follow the admin API\'s body rule (form 400, malformed JSON or an array 400, no body 400)', async () => {
     const ops = await operator(['admin:provision_users']);
     await expectJsonBodyRule(`${server.authUrl}/user`, ops.token as string);
   });

@@ -127,8 +127,10 @@ describe('grant_type=password', () => {
       expect(r.json).toHaveProperty('error_uri', null);
     }
     const wrongType = await http(`${server.authUrl}/token`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' });
-    expect(wrongType.status).toBe(415);
-    expect(wrongType.json).toBeTruthy();
+    expect([wrongType.status, wrongType.json.error]).toEqual([400, 'invalid_request']);
+    expect(wrongType.json.error_description).toMatch(/Unsupported content type/);
+    const tooLarge = await http(`${server.authUrl}/token`, tokenForm({ ...base, username: 'x'.repeat(70_000) }));
+    expect([tooLarge.status, tooLarge.json.error]).toEqual([413, 'invalid_request']);
   });
 
   it('answers a wrong password with 400 invalid_grant "Invalid credentials" and audits login_failed', async () => {

@@ -13,7 +13,7 @@ import { createPlaneApp } from '../shared/plane-app.js';
 import { rateLimit } from '../shared/rate-limit.js';
 import { cors } from './cors.js';
 import { staticFiles } from './static-files.js';
-import { authServiceErrors, oauthErrors } from './errors.js';
+import { authServiceErrors, oauthErrors, tokenEndpointBodyErrors } from './errors.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { discoveryRoutes, type ServedFeatures } from './routes/discovery.js';
 import { infoRoutes } from './routes/info.js';
@@ -64,7 +64,7 @@ export interface AuthPlaneDeps {
 /** The AUTH plane: OAuth 2.0 / OpenID Connect for users and machines. */
 export function createAuthApp(deps: AuthPlaneDeps): Koa {
   const app = createPlaneApp({ log: deps.log, trustedProxies: deps.config.trustedProxies,
-    bodyLimit: deps.config.bodyLimit, serializers: [oauthErrors, authServiceErrors], bodylessPaths: ['/verify'] });
+    bodyLimit: deps.config.bodyLimit, serializers: [oauthErrors, tokenEndpointBodyErrors, authServiceErrors], bodylessPaths: ['/verify'] });
 
   const features: ServedFeatures = {
     issuer: deps.config.issuer,

@@ -1,5 +1,6 @@
 import { Conflict, Forbidden, InvalidCredentials, InvalidInput, NotFound } from '../../services/errors.js';
 import type { ErrorSerializer } from '../shared/error-handler.js';
+import { HttpError } from '../shared/errors.js';
 
 /**
  * OAuth 2.0 errors (RFC 6749 §5.2, RFC 6750 §3.1), one class per code, serialized as
@@ -49,6 +50,15 @@ export class InsufficientScope extends OAuthError {
 export const oauthErrors: ErrorSerializer = (err) =>
   err instanceof OAuthError
     ? { status: err.status, body: { error: err.error, error_description: err.message, error_uri: null }, headers: err.headers }
+    : null;
+
+/**
+ * A body the token endpoint cannot read (wrong content type, too large, not UTF-8) is refused by
+ * the body parser before the route runs; RFC 6749 §5.2 still wants `invalid_request` there.
+ */
+export const tokenEndpointBodyErrors: ErrorSerializer = (err, ctx) =>
+  err instanceof HttpError && ctx.path === '/token' && (err.status === 400 || err.status === 413)
+    ? { status: err.status, body: { error: 'invalid_request', error_description: err.message, error_uri: null }, headers: { ...err.headers } }
     : null;
 
 /** Service errors on non-OAuth auth-plane routes, in the `{success:false,message}` envelope. */

@@ -84,7 +84,7 @@ export function parseBody(options: { limit: number; accept: readonly BodyKind[] 
     if (hasBody && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       const kind = bodyKindOf(ctx.req.headers['content-type']);
       if (!kind || !options.accept.includes(kind)) {
-        throw new HttpError(415, `Unsupported content type; expected ${options.accept.map(mime).join(' or ')}`);
+        throw badRequest(`Unsupported content type; expected ${options.accept.map(mime).join(' or ')}`);
       }
       const bytes = await readLimited(ctx.req, options.limit);
       // Reject bytes that are not valid UTF-8 instead of silently mangling them.

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { ParsedBody } from './body.js';
-import { badRequest, HttpError } from './errors.js';
+import { badRequest } from './errors.js';
 
 /** The parsed body (see body.ts). */
 export const bodyOf = (ctx: Context): ParsedBody => ctx.state.body as ParsedBody;
@@ -21,13 +21,13 @@ export function fieldsOf(ctx: Context): Record<string, unknown> {
 
 /**
  * The rule for JSON routes (docs/admin-api.md "Request bodies"), with `jsonFields` below: a form
- * body is 415, as the original answered a non-JSON body on a JSON-bound route (other content types
- * are 415 in body.ts, malformed JSON is 400 there). Returns the JSON value, of any type
+ * body is 400, like every other unsupported content type (body.ts) and malformed JSON (contract.md:
+ * 400 with a message, where the original answered an empty 415). Returns the JSON value, of any type
  * (`undefined` without a body), for the routes whose body is a bare string or array.
  */
 export function jsonValue(ctx: Context): unknown {
   const body = bodyOf(ctx);
-  if (body.kind === 'form') throw new HttpError(415, 'Unsupported content type; expected application/json');
+  if (body.kind === 'form') throw badRequest('Unsupported content type; expected application/json');
   return body.value;
 }
 
