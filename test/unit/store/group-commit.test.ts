@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createGroupCommit, type GroupCommit } from '../../../src/store/group-commit.js';
 import { openDatabase, type Db } from '../../../src/store/index.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -165,13 +165,19 @@ describe('group commit', () => {
       calls.push([...items]);
       for (const v of items) insert(v)();
     }, { maxDelayMs: 80 });
+    // The delay's clock is faked (commits still run on real setImmediate turns), so a slow machine
+    // cannot let the 80 ms pass before the assertions that nothing was written yet.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const before = commitsSeen();
     const first = record('d1');
     await group.write(insert('other')); // another job's commit does not hurry the batch
     expect(seen()).toEqual(['other']);
     const second = record('d2');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    vi.advanceTimersByTime(79);
+    await group.write(() => undefined); // a turn for anything the timers set off to commit
     expect(seen()).toEqual(['other']);
+    vi.advanceTimersByTime(1);
+    vi.useRealTimers();
     await Promise.all([first, second]);
     expect(calls).toEqual([['d1', 'd2']]);
     expect(seen()).toEqual(['d1', 'd2', 'other']);
