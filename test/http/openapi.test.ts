@@ -271,7 +271,7 @@ describe('with enable-admin-swagger only', () => {
     expect(page.text).not.toMatch(/<script>|<script [^>]*>[^<]/); // no inline script
     const csp = page.headers.get('content-security-policy') ?? '';
     for (const part of ["script-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "connect-src 'self'"]) expect(csp).toContain(part);
-    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(csp).not.toContain('unsafe');
     const js = await http(`${server.adminUrl}/swagger/swagger-ui-bundle.js`);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect((await http(`${server.adminUrl}/swagger/initializer.js`)).text).toContain('openapi.json');
