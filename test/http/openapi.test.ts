@@ -230,6 +230,73 @@ describe('with enable-openapi', () => {
     expectDocumented(docs.auth, 'GET /me', 401, noBearer.json);
   });
 
+  it('answers every GET with a documented status, media type and body', async () => {
+    const login = await http(`${server.adminUrl}/token`, form({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD, client_id: 'admin' }));
+    const admin = login.json.access_token as string;
+    const username = unique('oa-get');
+    const userId = (await http(`${server.adminUrl}/users`, bearer(admin, jsonBody({ username, email: `${username}@example.com`,
+      password: 'open-api-pass-1' })))).json.id as string;
+    const client = (await http(`${server.adminUrl}/clients`, bearer(admin, jsonBody({ client_id: unique('oa-get-') })))).json;
+    const user = (await http(`${server.authUrl}/token`, form({ grant_type: 'password', username, password: 'open-api-pass-1',
+      client_id: client.client_id, client_secret: client.client_secret }))).json.access_token as string;
+
+    const checked: string[] = [];
+    for (const [plane, token] of [['admin', admin], ['auth', user]] as const) {
+      const doc = docs[plane];
+      for (const [path, item] of Object.entries<any>(doc.paths)) {
+        if (!item.get) continue;
+        // Parameters get a real user id (or plane, client): other ids answer 404s, which must be documented too.
+        const values: Record<string, string> = { plane: 'auth', clientId: client.client_id, username, name: 'MadAdmin' };
+        const url = path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(values[p] ?? userId));
+        const r = await http(`${urlOf(server, plane)}${url}`, { ...bearer(token), redirect: 'manual' });
+        const where = `${plane} GET ${url} → ${r.status}`;
+        const documentedAnswer = item.get.responses[String(r.status)];
+        expect(documentedAnswer, `${where} is a documented status`).toBeDefined();
+        const type = (r.headers.get('content-type') ?? '').split(';')[0] ?? '';
+        if (!documentedAnswer.content) continue;
+        expect(Object.keys(documentedAnswer.content), where).toContain(type);
+        if (type === 'application/json') expectDocumented(doc, `GET ${path}`, r.status, r.json);
+        checked.push(where);
+      }
+    }
+    expect(checked.length).toBeGreaterThan(60);
+  });
+
+  it('answers every other operation, sent an empty JSON object, with a documented status and body', async () => {
+    const login = await http(`${server.adminUrl}/token`, form({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD, client_id: 'admin' }));
+    const admin = login.json.access_token as string;
+    const username = unique('oa-any');
+    const userId = (await http(`${server.adminUrl}/users`, bearer(admin, jsonBody({ username, email: `${username}@example.com`,
+      password: 'open-api-pass-1' })))).json.id as string;
+    const client = (await http(`${server.adminUrl}/clients`, bearer(admin, jsonBody({ client_id: unique('oa-any-') })))).json;
+    const user = (await http(`${server.authUrl}/token`, form({ grant_type: 'password', username, password: 'open-api-pass-1',
+      client_id: client.client_id, client_secret: client.client_secret }))).json.access_token as string;
+
+    let checked = 0;
+    for (const [plane, token] of [['admin', admin], ['auth', user]] as const) {
+      const doc = docs[plane];
+      for (const [path, item] of Object.entries<any>(doc.paths)) {
+        for (const [method, op] of Object.entries<any>(item)) {
+          if (method === 'get' || method === 'options' || path === '/verify') continue;
+          // Side effects stay on this test's own user and client; the admin's token is never the target.
+          const values: Record<string, string> = { plane: 'auth', clientId: client.id, flag: 'ENABLE_TOTP' };
+          const url = path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(values[p] ?? userId));
+          const r = await http(`${urlOf(server, plane)}${url}`, { ...bearer(token, op.requestBody ? jsonBody({}, method.toUpperCase())
+            : { method: method.toUpperCase() }), redirect: 'manual' });
+          const where = `${plane} ${method.toUpperCase()} ${url} → ${r.status} ${r.text.slice(0, 120)}`;
+          const answer = op.responses[String(r.status)];
+          expect.soft(answer, `${where} is a documented status`).toBeDefined(); // soft: report every gap at once
+          if (!answer) continue;
+          const type = (r.headers.get('content-type') ?? '').split(';')[0] ?? '';
+          if (answer.content) expect(Object.keys(answer.content), where).toContain(type);
+          if (type === 'application/json' && answer.content) expectDocumented(doc, `${method.toUpperCase()} ${path}`, r.status, r.json);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+
   it('rejects an answer that breaks a documented schema (the check can fail)', () => {
     const validate = validatorFor(docs.admin)({ $ref: '#/components/schemas/UserObject' });
     expect(validate({ id: 'x', username: 'a', email: 'a@b.c', created_at: 'yesterday', lockout_until: null, is_active: true,

@@ -176,7 +176,7 @@ function roleRoutes(): RouteDoc[] {
     ['DELETE /permissions/{id}', op(t, 'Delete a permission', { ok: done('Deleted'), errors: notFound('Permission') })],
     ['POST /check-access', op(t, 'Does a user hold a permission?', { body: json(input({ user_id: str(), permission_id: str() },
       ['user_id', 'permission_id'])), ok: ok(ref('AccessCheckResponse')) })],
-    ['GET /permissions/retrieve/{roleId}', op(t, 'A role\'s permissions (PermissionDto)', { ok: list('IdName') })],
+    ['GET /permissions/retrieve/{roleId}', op(t, 'A role\'s permissions (PermissionDto)', { ok: list('IdName'), errors: notFound('Role') })],
   ];
 }
 
@@ -253,7 +253,7 @@ function clientRoutes(f: DescribedAdminRoutes): RouteDoc[] {
         body: json(input({ scope_ids: arrayOf(str()) }, ['scope_ids'])), ok: done('Assigned'), errors: notFound('Client') })],
       ['GET /clients/{id}/scopes', op(t, 'A client\'s scopes', { params: { id }, ok: ok(arrayOf(ref('ScopeObject'))), errors: notFound('Client') })],
       ['DELETE /clients/{id}/scopes/{scopeId}', op(t, 'Remove a scope from a client', { params: { id },
-        ok: done('Removed'), errors: { 400: 'Scope not assigned or already removed' } })],
+        ok: done('Removed'), errors: { 400: 'Scope not assigned or already removed', ...notFound('Client') } })],
     );
   }
   if (f.clientFlags) routes.push(...flagRoutes());
