@@ -1,6 +1,6 @@
 import { VERSION } from '../../version.js';
 import {
-  answer, arrayOf, bool, buildOpenApi, input, int, ref, str, type ErrorDoc, type OperationDoc, type RouteDoc, type Schema,
+  answer, arrayOf, bool, buildOpenApi, input, int, ref, str, type ErrorDoc, type OperationDoc, type ResponseDoc, type RouteDoc, type Schema,
 } from '../shared/openapi.js';
 import { PAGING, SHARED_SCHEMAS, TOTAL_COUNT } from '../shared/openapi-schemas.js';
 import { FORWARD_AUTH_METHODS } from './routes/verify.js';
@@ -110,7 +110,7 @@ function infoRoutes(): RouteDoc[] {
 function tokenRoutes(f: DescribedAuthRoutes): RouteDoc[] {
   const tokenErrors = { 400: oauth('invalid_request, invalid_grant ("Invalid credentials"), unsupported_grant_type, invalid_scope'),
     401: oauth('invalid_client'), 413: oauth('Body over --body-limit (invalid_request)'), 429: TOO_MANY };
-  const tokenCheck = (summary: string, ok: ResponseDocLike, more: Partial<OperationDoc> = {}): OperationDoc => ({
+  const tokenCheck = (summary: string, ok: ResponseDoc, more: Partial<OperationDoc> = {}): OperationDoc => ({
     tag: 'Tokens', summary, security: CLIENT, errorSchema: ref('OAuthError'),
     body: { form: input(tokenFields, ['token']), json: input(tokenFields, ['token']) }, ok,
     errors: { 400: 'invalid_request (missing token)', 401: 'invalid_client', 429: TOO_MANY }, ...more,
@@ -129,7 +129,6 @@ function tokenRoutes(f: DescribedAuthRoutes): RouteDoc[] {
       { description: 'Revoked, or nothing to revoke (RFC 7009 §2.2)', schema: ref('MessageEnvelope') })] as RouteDoc] : []),
   ];
 }
-type ResponseDocLike = OperationDoc['ok'];
 
 function authorizationCodeRoutes(): RouteDoc[] {
   const step = (summary: string, fields: Record<string, Schema>, required: string[]): OperationDoc => ({
@@ -137,14 +136,14 @@ function authorizationCodeRoutes(): RouteDoc[] {
     ok: { description: 'The login, and whether TOTP is still required', schema: ref('PkceAuthorizeResponse') },
     errors: { 400: 'Invalid credentials (counts toward lockout), or a refused request', 429: TOO_MANY },
   });
-  const page = (summary: string, query: string[], ok: ResponseDocLike): OperationDoc => ({
+  const page = (summary: string, query: string[], ok: ResponseDoc): OperationDoc => ({
     tag: 'Login pages', summary, query: Object.fromEntries(query.map((q) => [q, { required: q === 'jti' }])),
     ok, errors: { 400: html('Error page (unknown or expired login, bad request)'), 429: TOO_MANY },
   });
   const form = (fields: string[]): NonNullable<OperationDoc['body']> =>
     ({ form: input(Object.fromEntries(fields.map((n) => [n, str()])), fields) });
   const htmlPage = { description: 'HTML page', schema: { type: 'string' }, type: 'text/html' };
-  const redirect = (status: number, to: string): ResponseDocLike => ({ status, description: `Redirect to ${to}`, headers: { Location: to } });
+  const redirect = (status: number, to: string): ResponseDoc => ({ status, description: `Redirect to ${to}`, headers: { Location: to } });
   return [
     ['POST /authorize', step('Start a headless authorization-code + PKCE login',
       { client_id: str(), redirect_uri: str(), code_challenge: str(), code_challenge_method: { const: 'S256' }, scope: str(),
@@ -172,10 +171,10 @@ function authorizationCodeRoutes(): RouteDoc[] {
 }
 
 function bearerRoutes(): RouteDoc[] {
-  const me = (summary: string, ok: ResponseDocLike, errors: Record<number, ErrorDoc> = {}): OperationDoc =>
+  const me = (summary: string, ok: ResponseDoc, errors: Record<number, ErrorDoc> = {}): OperationDoc =>
     ({ tag: 'Self-service', summary, security: BEARER, ok, errors: { ...BEARER_401, ...errors } });
   const userOnly = { 403: 'Forbidden (machine token)' };
-  const scoped = (scope: string, summary: string, ok: ResponseDocLike, more: Partial<OperationDoc> = {}): OperationDoc => ({
+  const scoped = (scope: string, summary: string, ok: ResponseDoc, more: Partial<OperationDoc> = {}): OperationDoc => ({
     tag: 'Scoped user administration', summary: `${summary} (scope ${scope})`, security: BEARER, ok, ...more,
     errors: { 400: 'Invalid payload or validation message', ...BEARER_401, 403: 'Permission denied', ...more.errors },
   });
