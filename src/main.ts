@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Koa from 'koa';
 import { createDashboardApp, createSealer } from '../dashboard/app.js';
 import { resolve as resolvePath } from 'node:path';
 import { pino } from 'pino';
@@ -58,6 +59,8 @@ export interface RunningServer {
   adminUrl: string;
   /** Scheduled housekeeping (hourly); `runOnce(now)` runs one pass on demand. */
   maintenance: Pick<Maintenance, 'runOnce'>;
+  /** The two planes' Koa apps, for in-process inspection (tests list the routes their routers serve). */
+  apps: { auth: Koa; admin: Koa };
   stop(): Promise<void>;
 }
 
@@ -150,7 +153,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
         signingAlg: config.preferEcTokenSigner ? 'ES256' : 'RS256',
         corsOrigins: config.corsOrigins, enableTokenRefresh: config.enableTokenRefresh,
         enableTokenRevocation: config.enableTokenRevocation,
-        publicDir: config.servePublicAuthFiles ? resolvePath(process.cwd(), 'public') : undefined },
+        publicDir: config.servePublicAuthFiles ? resolvePath(process.cwd(), 'public') : undefined,
+        enableOpenApi: config.enableOpenapi, enableSwagger: config.enableAuthSwagger },
       log: log.child({ plane: 'auth' }),
       verifier: authKeys.verifier,
       keys: authKeys.manager,
@@ -162,7 +166,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const adminApp = createAdminApp({
       config: { trustedProxies: config.trustedProxies, bodyLimit: config.bodyLimit,
         rateLimit: { max: config.rateLimitAdmin, windowSeconds: config.rateLimitWindow },
-        enableTokenRevocation: config.enableTokenRevocation, refreshTokens: config.enableTokenRefresh },
+        enableTokenRevocation: config.enableTokenRevocation, refreshTokens: config.enableTokenRefresh,
+        enableOpenApi: config.enableOpenapi, enableSwagger: config.enableAdminSwagger },
       log: log.child({ plane: 'admin' }),
       verifier: adminKeys.verifier,
       keys: { auth: authKeys.manager, admin: adminKeys.manager },
@@ -206,6 +211,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       authUrl,
       adminUrl,
       maintenance,
+      apps: { auth: authApp, admin: adminApp },
       stop: () => (stopping ??= (async () => {
         maintenance.stop();
         await Promise.all(servers.map(closeServer));

@@ -121,7 +121,7 @@ export const OPTIONS = [
   { key: 'serve-public-auth-files', group: 'auth-plane', type: 'bool', default: false,
     description: 'Serve `./public` at `/` on the AUTH plane.' },
   { key: 'enable-auth-swagger', group: 'auth-plane', type: 'bool', default: false,
-    description: 'Original: Swagger UI at `/swagger` on the AUTH plane.' },
+    description: 'Swagger UI at `/swagger` on the AUTH plane, served locally; also serves the plane\'s `/openapi.json` it reads.' },
 
   // ── ADMIN plane ──────────────────────────────────────────────────────────
   { key: 'admin-ip', group: 'admin-plane', type: 'string', default: '127.0.0.1',
@@ -134,7 +134,7 @@ export const OPTIONS = [
   { key: 'admin-ssl-cert-pass', group: 'admin-plane', type: 'string', default: '', secret: true,
     description: 'Password of `admin-ssl-cert-file`.' },
   { key: 'enable-admin-swagger', group: 'admin-plane', type: 'bool', default: false,
-    description: 'Original: Swagger UI at `/swagger` on the ADMIN plane.' },
+    description: 'Swagger UI at `/swagger` on the ADMIN plane, served locally; also serves the plane\'s `/openapi.json` it reads.' },
   { key: 'enable-dashboard', group: 'admin-plane', type: 'bool', default: true, ours: true,
     description: 'Serve the admin dashboard at `/dashboard` on the ADMIN plane.' },
 
@@ -152,7 +152,7 @@ export const OPTIONS = [
   { key: 'request-timeout', group: 'http', type: 'int', default: 30, min: 1, max: 600, ours: true,
     description: 'Seconds before an unfinished request is aborted.' },
   { key: 'enable-openapi', group: 'http', type: 'bool', default: false, ours: true,
-    description: 'Serve the OpenAPI description of the API.' },
+    description: 'Serve each plane\'s OpenAPI 3.1 description at `/openapi.json` (public: routes, no data).' },
 
   // ── signing keys ─────────────────────────────────────────────────────────
   { key: 'token-signing-key-file', group: 'keys', type: 'string', default: '', path: true,

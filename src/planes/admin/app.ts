@@ -6,9 +6,12 @@ import { ADMIN_AUDIENCE, type AdminTokenService } from '../../services/admin-tok
 import type { TokenIntrospection } from '../../services/token-introspection.js';
 import { bearerAuth } from '../shared/bearer.js';
 import { serveCached } from '../shared/cached-document.js';
+import { openApiRoute } from '../shared/openapi-route.js';
 import { createPlaneApp } from '../shared/plane-app.js';
 import { rateLimit } from '../shared/rate-limit.js';
+import { swaggerUi } from '../shared/swagger-ui.js';
 import { adminServiceErrors } from './errors.js';
+import { adminOpenApi } from './openapi.js';
 import { infoRoutes } from './routes/info.js';
 import { directoryRoutes, type DirectoryServices } from './routes/directory.js';
 import { adminIntrospectionRoutes } from './routes/introspect.js';
@@ -37,6 +40,10 @@ export interface AdminPlaneConfig {
   enableTokenRevocation?: boolean;
   /** `enable-token-refresh` mounts /refresh-tokens*. */
   refreshTokens?: boolean;
+  /** `enable-openapi`: serves `/openapi.json`. */
+  enableOpenApi?: boolean;
+  /** `enable-admin-swagger`: Swagger UI at `/swagger` (and `/openapi.json`, which it reads). */
+  enableSwagger?: boolean;
 }
 
 export interface AdminPlaneDeps {
@@ -66,12 +73,23 @@ export interface AdminPlaneDeps {
 export function createAdminApp(deps: AdminPlaneDeps): Koa {
   const app = createPlaneApp({ log: deps.log, trustedProxies: deps.config.trustedProxies,
     bodyLimit: deps.config.bodyLimit, serializers: [adminServiceErrors] });
+  const s = deps.services;
+  const revocation = deps.config.enableTokenRevocation ?? true;
+  const refreshTokens = Boolean(s.sessionsAdmin) && (deps.config.refreshTokens ?? true);
+  // Before the routers: the UI is a public document, not behind the bearer check or the rate limit.
+  if (deps.config.enableSwagger) app.use(swaggerUi({ title: 'microauthd ADMIN plane API' }));
   const open = new Router();
   infoRoutes(open);
   open.get('/jwks.json', (ctx) => {
     const jwks = deps.keys.admin.jwks();
     serveCached(ctx, { body: jwks.body, etag: jwks.etag, type: 'application/json', maxAgeSeconds: 300 });
   });
+  if (deps.config.enableOpenApi || deps.config.enableSwagger) {
+    // Described from the same switches that mount the route groups below (built once, here).
+    openApiRoute(open, adminOpenApi({ clients: Boolean(s.clients), clientFlags: Boolean(s.clientFlags),
+      redirectUris: Boolean(s.redirectUris), externalIdps: Boolean(s.externalIdps), sessions: Boolean(s.sessionsAdmin),
+      refreshTokens, audit: Boolean(s.auditAdmin), revocation }));
+  }
 
   const limited = new Router();
   limited.use(rateLimit(deps.config.rateLimit));
@@ -88,16 +106,15 @@ export function createAdminApp(deps: AdminPlaneDeps): Koa {
   keyRoutes(secured, deps.keys);
   directoryRoutes(secured, deps.services.directory);
   adminIntrospectionRoutes(secured, { introspection: deps.services.introspection, adminKeys: deps.keys.admin,
-    revocation: deps.config.enableTokenRevocation ?? true });
+    revocation });
   // part B (redirect-uri literals before /clients/:id)
-  const s = deps.services;
   if (s.redirectUris) redirectUriRoutes(secured, s.redirectUris);
   if (s.externalIdps) externalIdpRoutes(secured, s.externalIdps);
   if (s.clients) clientRoutes(secured, s.clients);
   if (s.clients) clientScopeRoutes(secured, s.clients);
   if (s.clientFlags) clientFlagRoutes(secured, s.clientFlags);
-  if (s.sessionsAdmin) sessionRoutes(secured, s.sessionsAdmin, deps.config.enableTokenRevocation ?? true);
-  if (s.sessionsAdmin && (deps.config.refreshTokens ?? true)) refreshTokenRoutes(secured, s.sessionsAdmin);
+  if (s.sessionsAdmin) sessionRoutes(secured, s.sessionsAdmin, revocation);
+  if (s.sessionsAdmin && refreshTokens) refreshTokenRoutes(secured, s.sessionsAdmin);
   if (s.auditAdmin) auditRoutes(secured, s.auditAdmin);
 
   for (const r of [open, limited, secured]) app.use(r.routes()).use(r.allowedMethods());

@@ -9,11 +9,14 @@ import type { ClientAuth } from '../../services/client-auth.js';
 import type { SelfService } from '../../services/self-service.js';
 import type { TokenIntrospection } from '../../services/token-introspection.js';
 import { bearerAuth } from '../shared/bearer.js';
+import { openApiRoute } from '../shared/openapi-route.js';
 import { createPlaneApp } from '../shared/plane-app.js';
 import { rateLimit } from '../shared/rate-limit.js';
+import { swaggerUi } from '../shared/swagger-ui.js';
 import { cors } from './cors.js';
 import { staticFiles } from './static-files.js';
 import { authServiceErrors, oauthErrors, tokenEndpointBodyErrors } from './errors.js';
+import { authOpenApi } from './openapi.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { discoveryRoutes, type ServedFeatures } from './routes/discovery.js';
 import { infoRoutes } from './routes/info.js';
@@ -40,6 +43,10 @@ export interface AuthPlaneConfig {
   enableTokenRevocation: boolean;
   /** `serve-public-auth-files`: the directory served at `/` (after the routes), or undefined. */
   publicDir?: string | undefined;
+  /** `enable-openapi`: serves `/openapi.json`. */
+  enableOpenApi: boolean;
+  /** `enable-auth-swagger`: Swagger UI at `/swagger` (and `/openapi.json`, which it reads). */
+  enableSwagger: boolean;
 }
 
 export interface AuthPlaneDeps {
@@ -77,11 +84,18 @@ export function createAuthApp(deps: AuthPlaneDeps): Koa {
   };
 
   app.use(cors(deps.config.corsOrigins));
+  // Before the routers, like the other public documents: never rate-limited or behind a bearer.
+  if (deps.config.enableSwagger) app.use(swaggerUi({ title: 'microauthd AUTH plane API' }));
   const open = new Router();
   infoRoutes(open);
   discoveryRoutes(open, features, deps.keys);
   publicKeyRoutes(open, deps.keys);
   verifyRoutes(open, { verifier: deps.verifier, isTokenLive: deps.services.isTokenLive });
+  if (deps.config.enableOpenApi || deps.config.enableSwagger) {
+    // Described from the same switches that mount the routes below (built once, here).
+    openApiRoute(open, authOpenApi({ issuer: deps.config.issuer, authorizationCode: Boolean(deps.services.authorization),
+      refresh: deps.config.enableTokenRefresh, revocation: deps.config.enableTokenRevocation }));
+  }
 
   // Per client IP, one limiter for the credential-checking endpoints (security.md "Abuse resistance").
   const limited = new Router();

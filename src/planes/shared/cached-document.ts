@@ -4,7 +4,7 @@ import type { Context } from 'koa';
  * Serves a document built once (JWKS, discovery, a PEM) with its ETag: a matching If-None-Match
  * gets 304 and no body. Both planes' key and discovery routes use this.
  */
-export function serveCached(ctx: Context, doc: { body: string; etag: string; type: string; maxAgeSeconds: number }): void {
+export function serveCached(ctx: Context, doc: { body: string | Buffer; etag: string; type: string; maxAgeSeconds: number }): void {
   ctx.set('ETag', doc.etag);
   ctx.set('Cache-Control', `public, max-age=${doc.maxAgeSeconds}`);
   ctx.type = doc.type;

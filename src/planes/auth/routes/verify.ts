@@ -11,7 +11,7 @@ export interface VerifyDeps {
 }
 
 /** The methods a proxy may forward (nginx auth_request keeps the original method); a body is never read. */
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+export const FORWARD_AUTH_METHODS: readonly string[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 const invalidToken = (message: string): HttpError =>
   new HttpError(401, message, { 'WWW-Authenticate': 'Bearer error="invalid_token"', 'Cache-Control': 'no-store' });
@@ -54,7 +54,7 @@ const stringList = (v: unknown): string[] =>
  */
 export function verifyRoutes(router: Router, deps: VerifyDeps): void {
   router.all('/verify', async (ctx, next) => {
-    if (!METHODS.includes(ctx.method)) return next();
+    if (!FORWARD_AUTH_METHODS.includes(ctx.method)) return next();
     const match = BEARER.exec(ctx.get('Authorization'));
     if (!match?.[1]) {
       throw new HttpError(401, 'Missing bearer token', { 'WWW-Authenticate': 'Bearer', 'Cache-Control': 'no-store' });

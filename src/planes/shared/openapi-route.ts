@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import type Router from '@koa/router';
+import { serveCached } from './cached-document.js';
+
+/** A strong ETag for a document built once. */
+export const etagOf = (body: string | Buffer): string =>
+  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
+/**
+ * `GET /openapi.json`: the plane's OpenAPI document, serialized once at start and served like the
+ * other public documents (JWKS, discovery): ETag, cacheable, not rate-limited.
+ */
+export function openApiRoute(router: Router, document: Record<string, unknown>): void {
+  const body = JSON.stringify(document);
+  const etag = etagOf(body);
+  router.get('/openapi.json', (ctx) => serveCached(ctx, { body, etag, type: 'application/json', maxAgeSeconds: 300 }));
+}
