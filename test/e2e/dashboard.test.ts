@@ -114,6 +114,9 @@ describe('dashboard in headless Chromium', () => {
     expect(res.status()).toBe(403);
     const forged = await page.context().request.post(`${server.adminUrl}/dashboard/roles`, { form: { name: 'no-csrf-role', _csrf: 'forged' }, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
+    // A body that is not a form is refused before anything reads it (security.md: content types are checked).
+    const asJson = await page.context().request.post(`${server.adminUrl}/dashboard/roles`, { data: { name: 'no-csrf-role' }, maxRedirects: 0 });
+    expect(asJson.status()).toBe(400);
     await expect(api.roleIdByName('no-csrf-role')).rejects.toMatchObject({ status: 404 });
 
     const name = unique('plain');
