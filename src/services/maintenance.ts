@@ -1,6 +1,7 @@
 import type { KeyManager } from '../crypto/keyring.js';
 import type { Store } from '../store/index.js';
 import type { Plane } from '../store/types.js';
+import { MAX_REFRESH_SECONDS } from './token-policy.js';
 
 export interface MaintenancePolicy {
   /** Sessions expired or revoked more than N days ago are deleted; 0 = off. */
@@ -17,12 +18,20 @@ export interface MaintenanceReport {
   refreshTokens: number;
   auditLogs: number;
   denylist: number;
+  /** Revoked refresh families forgotten once none of their tokens can still be alive. */
+  revokedFamilies: number;
   authSessions: number;
   codes: number;
   rotated: Plane[];
 }
 
 const DAY = 86_400_000;
+/**
+ * How long a revoked family is remembered: no token joins a family once it is revoked and none
+ * lives longer than MAX_REFRESH_SECONDS, so after that every token of the family has expired and is
+ * refused anyway. The 30 days spare a clock that ran ahead when a token was issued.
+ */
+export const REVOKED_FAMILY_MEMORY_MS = MAX_REFRESH_SECONDS * 1000 + 30 * DAY;
 
 /**
  * The hourly housekeeping task. `runOnce(now)` does one pass and is what the timer calls, so tests
@@ -41,7 +50,8 @@ export function createMaintenance(deps: {
   const system = { actorId: 'system' as string | null };
 
   async function runOnce(now: Date = deps.now()): Promise<MaintenanceReport> {
-    const report: MaintenanceReport = { sessions: 0, refreshTokens: 0, auditLogs: 0, denylist: 0, authSessions: 0, codes: 0, rotated: [] };
+    const report: MaintenanceReport = { sessions: 0, refreshTokens: 0, auditLogs: 0, denylist: 0, revokedFamilies: 0, authSessions: 0, codes: 0,
+      rotated: [] };
     if (policy.tokenPurgeDays > 0) {
       report.sessions = await store.sessions.purge({ olderThan: ago(now, policy.tokenPurgeDays), purgeExpired: true, purgeRevoked: true });
     }
@@ -55,6 +65,7 @@ export function createMaintenance(deps: {
       }
     }
     report.denylist = await store.denylist.purgeExpired();
+    report.revokedFamilies = await store.refreshTokens.forgetRevokedFamilies(new Date(now.getTime() - REVOKED_FAMILY_MEMORY_MS));
     const login = await store.housekeeping.purgeExpiredLoginState(now);
     report.authSessions = login.authSessions;
     report.codes = login.codes;

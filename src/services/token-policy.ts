@@ -15,6 +15,9 @@ function secondsOf(feature: ClientFeature | undefined): number | null {
   return Number(feature.options);
 }
 
+/** The longest a refresh token can live, whatever the configuration or a client's flag says (seconds). */
+export const MAX_REFRESH_SECONDS = 31_536_000;
+
 /**
  * Per-client lifetimes: the `TOKEN_EXPIRATION` / `REFRESH_TOKEN_EXPIRATION` flags (options = integer
  * seconds) override the configuration, clamped to the same bounds the configuration accepts.
@@ -24,7 +27,7 @@ export function lifetimesFor(features: ReadonlyMap<string, ClientFeature>, defau
   const refresh = secondsOf(features.get('REFRESH_TOKEN_EXPIRATION'));
   return {
     accessSeconds: access === null ? defaults.accessSeconds : clamp(access, 60, 86400),
-    refreshSeconds: refresh === null ? defaults.refreshSeconds : clamp(refresh, 300, 31_536_000),
+    refreshSeconds: refresh === null ? defaults.refreshSeconds : clamp(refresh, 300, MAX_REFRESH_SECONDS),
   };
 }
 

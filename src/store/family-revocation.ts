@@ -8,6 +8,7 @@
  */
 
 import type { StoreContext } from './context.js';
+import { insertedBeforeSql } from './insertion-order.js';
 
 /** 1 when the `sessions` or `refresh_tokens` row named `row` (table or alias) is revoked, itself or through its family; else 0. */
 export function revokedSql(row: string): string {
@@ -15,13 +16,13 @@ export function revokedSql(row: string): string {
 }
 
 /**
- * Drops the revocation rows no session, refresh token or authorization code refers to any more:
- * once a purge has deleted a family's last row there is nothing left for its row to revoke (a
- * missing session or refresh token is refused anyway), so without this the table only grows.
- * Three scans (nothing indexes `family_id`, see above), so purges call it only after deleting.
+ * Forgets the families revoked before `cutoff` (ISO time): the caller picks a cutoff by which every
+ * row of such a family has expired (no row joins a family once it is revoked, and none outlives the
+ * longest refresh-token lifetime), so forgetting it changes no answer. Without this the table only
+ * grows. Reads the revocations in the order they were recorded, so it costs the rows it deletes
+ * (insertion-order.ts) — never a scan of the token tables, which nothing indexes by family.
  */
-export function forgetUnreferencedFamiliesSync(ctx: StoreContext): number {
-  return ctx.sql(`DELETE FROM revoked_families WHERE family_id NOT IN (SELECT family_id FROM sessions WHERE family_id IS NOT NULL)
-    AND family_id NOT IN (SELECT family_id FROM refresh_tokens)
-    AND family_id NOT IN (SELECT family_id FROM authorization_codes)`).run().changes;
+export function forgetFamiliesRevokedBeforeSync(ctx: StoreContext, cutoff: string): number {
+  return ctx.sql(`DELETE FROM revoked_families WHERE ${insertedBeforeSql('revoked_families', 'revoked_at')} AND revoked_at < @cutoff`)
+    .run({ cutoff }).changes;
 }

@@ -2,7 +2,7 @@ import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
 import { bool, ConsumedError, type AuditEntry, type NewSession } from './types.js';
 import type { createSessionStore } from './sessions.js';
-import { forgetUnreferencedFamiliesSync, revokedSql } from './family-revocation.js';
+import { forgetFamiliesRevokedBeforeSync, revokedSql } from './family-revocation.js';
 import { insertedBeforeSql } from './insertion-order.js';
 import { rowIdCarriedBy } from '../crypto/secrets.js';
 
@@ -185,6 +185,11 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
       }).immediate();
     },
 
+    /** Forgets the families revoked before `before` (family-revocation.ts); returns how many. */
+    async forgetRevokedFamilies(before: Date): Promise<number> {
+      return ctx.db.transaction(() => forgetFamiliesRevokedBeforeSync(ctx, before.toISOString())).immediate();
+    },
+
     async findByDigest(tokenSha256: string): Promise<RefreshTokenRow | null> {
       const { form, ...params } = digestParams(tokenSha256);
       const r = ctx.sql(BY_DIGEST[form]).get(params) as RefreshDbRow | undefined;
@@ -213,7 +218,6 @@ export function createRefreshTokenStore(ctx: StoreContext, audit: AuditStore, se
         let n = 0;
         if (o.purgeExpired) n += ctx.sql(`DELETE FROM refresh_tokens WHERE ${ISSUED_BEFORE} AND expires_at < @cutoff`).run({ cutoff }).changes;
         if (o.purgeRevoked) n += ctx.sql(`DELETE FROM refresh_tokens WHERE ${ISSUED_BEFORE} AND ${REVOKED} AND issued_at < @cutoff`).run({ cutoff }).changes;
-        if (n > 0) forgetUnreferencedFamiliesSync(ctx);
         if (entry) audit.appendSync(entry);
         return n;
       }).immediate();

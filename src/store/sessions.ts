@@ -2,7 +2,7 @@ import type { StoreContext } from './context.js';
 import type { AuditStore } from './audit.js';
 import { usernamesSync } from './refresh-admin.js';
 import { createWatchedCache } from './watched-cache.js';
-import { forgetUnreferencedFamiliesSync, revokedSql } from './family-revocation.js';
+import { revokedSql } from './family-revocation.js';
 import { insertedBeforeSql } from './insertion-order.js';
 import { bool, type AuditEntry, type NewSession, type SessionRow } from './types.js';
 
@@ -120,7 +120,6 @@ export function createSessionStore(ctx: StoreContext, audit: AuditStore) {
         let n = 0;
         if (o.purgeExpired) n += ctx.sql(`DELETE FROM sessions WHERE ${ISSUED_BEFORE} AND expires_at < @cutoff`).run({ cutoff }).changes;
         if (o.purgeRevoked) n += ctx.sql(`DELETE FROM sessions WHERE ${ISSUED_BEFORE} AND ${REVOKED} AND issued_at < @cutoff`).run({ cutoff }).changes;
-        if (n > 0) forgetUnreferencedFamiliesSync(ctx);
         if (entry) audit.appendSync(entry);
         return n;
       }).immediate();

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
 import { adminClient, arrangeLogin } from '../helpers/admin-b.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { REVOKED_FAMILY_MEMORY_MS } from '../../src/services/maintenance.js';
+import { MAX_REFRESH_SECONDS } from '../../src/services/token-policy.js';
 
 let server: TestServer;
 let admin: AdminClient;
@@ -52,5 +54,20 @@ describe('scheduled maintenance', () => {
     const v = await again.verifyAuditLog();
     expect(v.ok).toBe(true);
     expect((await again.listAuditLogs({ action: 'audit_logs_purged' })).total).toBe(1);
+  });
+
+  it('remembers a revoked refresh family until none of its tokens can be alive, then forgets it', async () => {
+    const login = await arrangeLogin(server, { lifetimeMs: 365 * DAY });
+    const client = await adminClient(server);
+    await client.revokeRefreshToken(login.refreshId); // revokes the token's family
+    expect((await login.db.refreshTokens.get(login.refreshId))?.isRevoked).toBe(true);
+    // Still remembered when the longest-lived token issued at the revocation would expire, and a little after.
+    expect((await server.maintenance.runOnce(new Date(Date.now() + MAX_REFRESH_SECONDS * 1000))).revokedFamilies).toBe(0);
+    const kept = await server.maintenance.runOnce(new Date(Date.now() + REVOKED_FAMILY_MEMORY_MS - DAY));
+    expect(kept.revokedFamilies).toBe(0);
+    const forgotten = await server.maintenance.runOnce(new Date(Date.now() + REVOKED_FAMILY_MEMORY_MS + DAY));
+    expect(forgotten.revokedFamilies).toBeGreaterThanOrEqual(1);
+    // Its tokens had expired long before (a refresh token lives a year at most): the purges took them too.
+    expect(await login.db.refreshTokens.get(login.refreshId)).toBeNull();
   });
 });

@@ -273,23 +273,27 @@ describe('purges and listings in insertion order (store/insertion-order.ts)', ()
     expect(await store.refreshTokens.get(revokedNew.refreshId)).not.toBeNull();
   });
 
-  it('forgets a revoked family once a purge has deleted its last row, and keeps the families rows still refer to', async () => {
+  it('forgets the families revoked before a cutoff, in the order they were recorded, and keeps the later ones revoked', async () => {
     const u = await store.users.create(newUser('lou'));
-    const gone = await loginAt(u.id, at(0));
-    const kept = await loginAt(u.id, at(10));
-    for (const r of [gone, kept]) await store.refreshTokens.revokeFamily(r.familyId);
-    const families = () => (db.prepare('SELECT family_id FROM revoked_families ORDER BY revoked_at, family_id').all() as { family_id: string }[])
-      .map((r) => r.family_id).sort();
-    const purge = { olderThan: at(5), purgeExpired: false, purgeRevoked: true };
-    expect(await store.sessions.purge(purge)).toBe(1);
-    // The old family's refresh token is still there: its revocation must stay.
-    expect(families()).toEqual([gone.familyId, kept.familyId].sort());
-    expect((await store.refreshTokens.get(gone.refreshId))?.isRevoked).toBe(true);
-    expect(await store.refreshTokens.purge(purge)).toBe(1);
-    expect(families()).toEqual([kept.familyId]);
-    // The newer family is still revoked, through its row.
-    expect((await store.refreshTokens.get(kept.refreshId))?.isRevoked).toBe(true);
-    expect(await store.sessions.isActive(kept.jti, u.id, 'auth')).toBe(false);
+    const old = await loginAt(u.id, at(0));
+    const recent = await loginAt(u.id, at(10));
+    clock = at(1);
+    await store.refreshTokens.revokeFamily(old.familyId);
+    clock = at(20);
+    await store.refreshTokens.revokeFamily(recent.familyId);
+    clock = at(2); // the clock stepped back: recorded after the day-20 revocation, so it waits for a later run
+    const stepped = await loginAt(u.id, at(2));
+    await store.refreshTokens.revokeFamily(stepped.familyId);
+    const families = () => (db.prepare('SELECT family_id FROM revoked_families').all() as { family_id: string }[]).map((r) => r.family_id).sort();
+
+    expect(await store.refreshTokens.forgetRevokedFamilies(at(1))).toBe(0); // strictly before the cutoff
+    expect(await store.refreshTokens.forgetRevokedFamilies(at(15))).toBe(1);
+    expect(families()).toEqual([recent.familyId, stepped.familyId].sort());
+    expect((await store.refreshTokens.get(recent.refreshId))?.isRevoked).toBe(true);
+    expect(await store.sessions.isActive(recent.jti, u.id, 'auth')).toBe(false);
+    expect((await store.refreshTokens.get(old.refreshId))?.isRevoked).toBe(false); // what forgetting means
+    expect(await store.refreshTokens.forgetRevokedFamilies(at(30))).toBe(2);
+    expect(families()).toEqual([]);
   });
 
   it('lists sessions and refresh tokens newest first in the order they were recorded', async () => {
