@@ -205,7 +205,7 @@ export const OPTIONS = [
     description: 'Enable the authorization-code + PKCE flow routes.' },
   { key: 'pkce-code-lifetime', group: 'tokens', type: 'int', default: 60, min: 1, max: 600, fileOnly: true,
     changed: { from: '120', why: SHORT_CODES },
-    description: 'Authorization-code lifetime in seconds (warning above 60).' },
+    description: 'Authorization-code lifetime in seconds; a value above 60 is capped at 60, with a warning.' },
   { key: 'auth-session-lifetime', group: 'tokens', type: 'int', default: 300, min: 30, max: 3600, ours: true,
     description: 'Seconds a login page session may take before it must start over (original: hard-coded 300).' },
 
@@ -228,7 +228,8 @@ export const OPTIONS = [
     description: 'Failed logins before an account is locked; 0 disables lockout (warning).' },
   { key: 'seconds-to-reset-login-failures', group: 'passwords', type: 'int', default: 300, min: 1, max: 86400,
     description: 'Window in seconds in which failures are counted.' },
-  { key: 'failed-password-lockout-duration', group: 'passwords', type: 'int', default: 300, min: 0, max: 86400,
+  { key: 'failed-password-lockout-duration', group: 'passwords', type: 'int', default: 900, min: 0, max: 86400,
+    changed: { from: '300', why: 'Fifteen minutes (security.md): long enough to make guessing slow, short enough not to shut a user out for long.' },
     description: 'Lockout length in seconds.' },
   { key: 'totp-qr-output-root', group: 'passwords', type: 'string', default: '',
     description: 'Absolute directory for TOTP QR-code SVG files; empty = none written.' },

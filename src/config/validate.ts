@@ -106,7 +106,7 @@ const CHECKS: readonly Check[] = [
   { key: 'argon2id-memory', level: 'warning', problems: when((c) => c.argon2idMemory < 8192,
     (c) => `argon2id-memory ${c.argon2idMemory} KiB is below 8192: insecure for production`) },
   { key: 'pkce-code-lifetime', level: 'warning', problems: when((c) => c.pkceCodeLifetime > 60,
-    (c) => `pkce-code-lifetime ${c.pkceCodeLifetime} s is above 60: authorization codes should be short-lived (RFC 9700)`) },
+    (c) => `pkce-code-lifetime ${c.pkceCodeLifetime} s is above 60: authorization codes live 60 s at most (RFC 9700)`) },
   { key: 'max-login-failures', level: 'warning', problems: when((c) => c.maxLoginFailures === 0,
     () => 'max-login-failures is 0: account lockout is disabled') },
 ];

@@ -9,12 +9,16 @@ import type { AuthTokenService, IdTokenRequest } from './auth-tokens.js';
 import { InvalidCredentials, InvalidInput } from './errors.js';
 import type { RequestContext } from './request-context.js';
 
+/** security.md: an authorization code lives 60 s at most, whatever `pkce-code-lifetime` asks for (RFC 9700 §2.1.1). */
+export const MAX_CODE_SECONDS = 60;
+export const codeLifetimeSeconds = (configured: number): number => Math.min(configured, MAX_CODE_SECONDS);
+
 export interface AuthorizationDeps {
   store: Pick<Store, 'clients' | 'users' | 'authSessions' | 'authCodes' | 'refreshTokens' | 'audit'>;
   tokens: AuthTokenService;
   now: () => Date;
   policy: {
-    /** `pkce-code-lifetime` (seconds). */
+    /** `pkce-code-lifetime` (seconds; capped by MAX_CODE_SECONDS). */
     codeSeconds: number;
     /** How long a login may take from the authorization request to finalize. */
     loginSeconds: number;
@@ -228,7 +232,7 @@ export function createAuthorizationService(deps: AuthorizationDeps) {
       const cookieValue = opts.browser && policy.sessionBased ? randomToken() : null;
       const sessionExpires = new Date(deps.now().getTime() + policy.seconds * 1000);
       const session = await store.authCodes.issueFromSession(jti, { codeSha256: sha256Digest(code), clientIdentifier: client.clientIdentifier,
-        familyId: newId(), expiresAt: new Date(deps.now().getTime() + deps.policy.codeSeconds * 1000).toISOString() },
+        familyId: newId(), expiresAt: new Date(deps.now().getTime() + codeLifetimeSeconds(deps.policy.codeSeconds) * 1000).toISOString() },
       (s) => s.passwordOk && s.userId !== null && (!s.totpRequired || s.totpOk),
       { ...rc, action: 'authorization_code_issued', target: client.clientIdentifier },
       (s) => (cookieValue && s.loginMethod !== 'RenewSession'

@@ -93,6 +93,7 @@ describe('headless authorization code flow', () => {
     // Stored only as its SHA-256 digest.
     const row = a.db.prepare('SELECT * FROM authorization_codes WHERE code_sha256 = ?').get(sha256Digest(code)) as Record<string, unknown>;
     expect(row).toMatchObject({ user_id: user.id, client_identifier: client.clientId, used_at: null });
+    expect(Date.parse(String(row.expires_at)) - Date.parse(String(row.created_at))).toBe(60_000); // security.md: ≤ 60 s
     expect(JSON.stringify(a.db.prepare('SELECT * FROM authorization_codes').all())).not.toContain(code);
 
     const t = await exchange(client, code, verifier);

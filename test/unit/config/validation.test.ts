@@ -70,7 +70,7 @@ describe('warnings for insecure-but-legal settings', () => {
     [['--no-db-pass'], 'no-db-pass is set: the database is NOT encrypted [--no-db-pass]'],
     [['--db-pass', 'hunter2'], 'db-pass given on the command line is visible in the process list; prefer MAD_DB_PASS or a key file (db-key-file) [--db-pass]'],
     [['--argon2id-memory', '4096'], 'argon2id-memory 4096 KiB is below 8192: insecure for production [--argon2id-memory]'],
-    [['--pkce-code-lifetime', '120'], 'pkce-code-lifetime 120 s is above 60: authorization codes should be short-lived (RFC 9700) [--pkce-code-lifetime]'],
+    [['--pkce-code-lifetime', '120'], 'pkce-code-lifetime 120 s is above 60: authorization codes live 60 s at most (RFC 9700) [--pkce-code-lifetime]'],
     [['--max-login-failures', '0'], 'max-login-failures is 0: account lockout is disabled [--max-login-failures]'],
   ])('%j', (argv, warning) => {
     const r = load(argv);

@@ -85,3 +85,10 @@ describe('paths', () => {
     expect(r.config.adminTokenSigningKeyFile).toBe('');
   });
 });
+
+describe('security defaults (security.md)', () => {
+  it('locks an account for 15 minutes after 5 failures, and keeps access tokens to 15 minutes', () => {
+    const { config } = load([]);
+    expect([config.maxLoginFailures, config.failedPasswordLockoutDuration, config.tokenExpiration]).toEqual([5, 900, 900]);
+  });
+});
