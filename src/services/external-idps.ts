@@ -5,6 +5,24 @@ import type { ClientService } from './clients.js';
 import { InvalidInput, NotFound } from './errors.js';
 import type { RequestContext } from './request-context.js';
 
+/**
+ * An issuer is an https URL (OpenID Connect Discovery 1.0 §4.3; http only on a loopback host, for
+ * development), or empty when not configured yet.
+ */
+function checkIssuer(issuer: string | undefined): void {
+  if (!issuer) return;
+  let url: URL | null = null;
+  try {
+    url = new URL(issuer);
+  } catch {
+    url = null;
+  }
+  const loopback = url !== null && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) || url.hash || url.search) {
+    throw new InvalidInput('issuer must be an https URL without query or fragment');
+  }
+}
+
 export interface ExternalIdpProviderDto {
   id: string;
   client_id: string;
@@ -37,6 +55,7 @@ export function createExternalIdpService(deps: { store: Pick<Store, 'clients'>; 
 
     async create(clientKey: string, input: Partial<ExternalIdpInput>, rc: RequestContext): Promise<ExternalIdpProviderDto> {
       if (!input.providerKey) throw new InvalidInput('Client ID and provider key are required');
+      checkIssuer(input.issuer);
       const c = await deps.clients.resolve(clientKey);
       const row = await deps.store.clients.createIdp(c.id, {
         providerKey: input.providerKey.toLowerCase(), displayName: input.displayName ?? '', issuer: input.issuer ?? '',
@@ -47,6 +66,7 @@ export function createExternalIdpService(deps: { store: Pick<Store, 'clients'>; 
 
     async update(clientKey: string, id: string, input: Partial<ExternalIdpInput>, rc: RequestContext): Promise<ExternalIdpProviderDto> {
       if (!id) throw new InvalidInput('Provider ID is required');
+      checkIssuer(input.issuer);
       const c = await deps.clients.resolve(clientKey);
       const patch = { ...input, ...(input.providerKey ? { providerKey: input.providerKey.toLowerCase() } : {}) };
       if (patch.providerKey === '') delete patch.providerKey;

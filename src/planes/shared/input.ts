@@ -2,6 +2,20 @@ import type { Context } from 'koa';
 import type { ParsedBody } from './body.js';
 import { badRequest } from './errors.js';
 
+// C0 control characters and DEL never belong in a field; tab, line feed and carriage return only in
+// the free-text fields that may span lines (security.md: every field has a character rule).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const LINE_BREAK = /[\t\n\r]/;
+const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['desc', 'description']);
+
+/** 400 naming the field when `value` holds a character no field of that name may hold. */
+export function checkCharacters(name: string, value: string): void {
+  if (CONTROL.test(value) || (!MULTILINE_FIELDS.has(name) && LINE_BREAK.test(value))) {
+    throw badRequest(`Field '${name}' contains a control character`);
+  }
+}
+
 /** The parsed body (see body.ts). */
 export const bodyOf = (ctx: Context): ParsedBody => ctx.state.body as ParsedBody;
 
@@ -49,6 +63,7 @@ export function stringField(fields: Record<string, unknown>, name: string, maxLe
   if (v === undefined || v === null) return '';
   if (typeof v !== 'string') throw badRequest(`Field '${name}' must be a string`);
   if (v.length > maxLength) throw badRequest(`Field '${name}' is too long (max ${maxLength})`);
+  checkCharacters(name, v);
   return v.trim();
 }
 
@@ -64,6 +79,7 @@ export function optionalString(fields: Record<string, unknown>, name: string, ma
   if (v === undefined || v === null) return v;
   if (typeof v !== 'string') throw badRequest(`Field '${name}' must be a string`);
   if (v.length > maxLength) throw badRequest(`Field '${name}' is too long (max ${maxLength})`);
+  checkCharacters(name, v);
   return v;
 }
 
@@ -83,6 +99,7 @@ export function stringArray(fields: Record<string, unknown>, name: string, max =
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.length > 200) || v.length > max) {
     throw badRequest(`Field '${name}' must be an array of ids`);
   }
+  for (const id of v as string[]) checkCharacters(name, id);
   return v as string[];
 }
 

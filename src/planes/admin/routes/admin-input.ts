@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { badRequest } from '../../shared/errors.js';
+import { checkCharacters } from '../../shared/input.js';
 
 // JSON bodies: jsonFields/jsonValue in ../../shared/input.ts (one rule for every JSON route).
 
@@ -35,6 +36,7 @@ export function optionalTrimmed(fields: Record<string, unknown>, name: string, m
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw badRequest(`Field '${name}' must be a string`);
   if (v.length > max) throw badRequest(`Field '${name}' is too long (max ${max})`);
+  checkCharacters(name, v);
   return v.trim();
 }
 
