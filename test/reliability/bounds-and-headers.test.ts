@@ -13,6 +13,23 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
+describe('HSTS (security.md "Responses")', () => {
+  it('is sent only for HTTPS: a trusted proxy that says so, never an untrusted X-Forwarded-Proto', async () => {
+    const proxied = await startTestServer(['--trusted-proxies', '127.0.0.1']);
+    try {
+      const viaTls = await http(`${proxied.authUrl}/ping`, { headers: { 'X-Forwarded-Proto': 'https' } });
+      expect(viaTls.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect((await http(`${proxied.adminUrl}/ping`, { headers: { 'X-Forwarded-Proto': 'https' } })).headers.get('strict-transport-security'))
+        .toBe('max-age=31536000; includeSubDomains');
+      expect((await http(`${proxied.authUrl}/ping`)).headers.get('strict-transport-security')).toBeNull();
+    } finally {
+      await proxied.close();
+    }
+    // This server trusts no proxy: the header is the client's word, not the connection's.
+    expect((await http(`${server.authUrl}/ping`, { headers: { 'X-Forwarded-Proto': 'https' } })).headers.get('strict-transport-security')).toBeNull();
+  });
+});
+
 describe('security headers on every response (both planes and the dashboard)', () => {
   it('success, error, 404, 405, 413, 401 and HTML answers all carry them', async () => {
     const a = server.authUrl;
