@@ -108,6 +108,11 @@ describe('auth POST /revoke (RFC 7009)', () => {
     expect(await auth.revoke({ ...creds(stranger), token: t.access_token })).toEqual({ success: true, message: 'Token revoked' });
     expect((await http(`${server.authUrl}/me`, bearer(t.access_token))).status).toBe(200);
     expect((await auth.revoke({ ...creds(stranger), token: 'not-a-token' })).success).toBe(true);
+    // A token with this one's jti but a forged signature revokes nothing, even for its own client.
+    const [head, payload, signature] = t.access_token.split('.') as [string, string, string];
+    const forged = `${head}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    expect((await auth.revoke({ ...creds(owner), token: forged })).success).toBe(true);
+    expect((await http(`${server.authUrl}/me`, bearer(t.access_token))).status).toBe(200);
     expect((await auth.revoke({ ...creds(owner), token: admin.token! })).success).toBe(true);
     const adminStill = await http(`${server.adminUrl}/keys/auth`, bearer(admin.token!));
     expect(adminStill.status).toBe(200);
