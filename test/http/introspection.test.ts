@@ -135,6 +135,23 @@ describe('auth POST /revoke (RFC 7009)', () => {
   });
 });
 
+describe('auth /introspect and /revoke: unreadable bodies (RFC 6749 §5.2 envelope)', () => {
+  it('answers malformed JSON, a wrong content type and an oversized body with invalid_request; success bodies unchanged', async () => {
+    for (const path of ['/introspect', '/revoke']) {
+      const malformed = await http(`${server.authUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"token":' });
+      expect([malformed.status, malformed.json], path).toEqual([400, { error: 'invalid_request', error_description: 'Malformed JSON body', error_uri: null }]);
+      const wrongType = await http(`${server.authUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'token=x' });
+      expect([wrongType.status, wrongType.json.error, wrongType.json.error_uri], path).toEqual([400, 'invalid_request', null]);
+      expect(wrongType.json.error_description, path).toMatch(/^Unsupported content type/);
+      expect(wrongType.json, path).not.toHaveProperty('success');
+      const tooLarge = await http(`${server.authUrl}${path}`, form({ token: 'x'.repeat(70_000), client_id: owner.clientId, client_secret: owner.clientSecret }));
+      expect([tooLarge.status, tooLarge.json.error], path).toEqual([413, 'invalid_request']);
+    }
+    const t = await login();
+    expect((await auth.revoke({ ...creds(owner), token: t.access_token })).success).toBe(true);
+  });
+});
+
 describe('admin POST /introspect and /revoke', () => {
   it('introspects an auth-plane token: claims plus valid, expired and active (reflecting revocation)', async () => {
     const t = await login();
