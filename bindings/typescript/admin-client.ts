@@ -273,9 +273,12 @@ export class AdminClient {
 
   // ---- part C: admin introspect and revoke of auth-plane tokens (written with the auth-plane work) ----
 
-  /** Claims of an AUTH-plane token plus `valid`, `expired`, `active`; admin tokens are refused (403). */
-  introspect(token: string): Promise<AdminIntrospectionResponse> {
-    return this.transport.request({ method: 'POST', path: '/introspect', body: { json: { token } } });
+  /**
+   * An active AUTH-plane access or refresh token: its claims plus `valid`, `expired`, `active`; an
+   * inactive one: `{active: false}` alone. Admin tokens are refused (403).
+   */
+  introspect(token: string, hint?: 'access_token' | 'refresh_token'): Promise<AdminIntrospectionResponse> {
+    return this.transport.request({ method: 'POST', path: '/introspect', body: { json: { token, ...(hint ? { token_type_hint: hint } : {}) } } });
   }
 
   /** Revokes an AUTH-plane access or refresh token (RFC 7009: 200 also for unknown tokens). */

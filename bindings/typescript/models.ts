@@ -304,10 +304,10 @@ export interface IntrospectionResponse {
   mad?: string;
 }
 
-/** Admin `/introspect`: the token's claims plus `valid`, `expired` and `active`. */
+/** Admin `/introspect`: an active token's claims plus `valid`, `expired` and `active`; an inactive one: `{active: false}` alone. */
 export interface AdminIntrospectionResponse {
-  valid: boolean;
-  expired: boolean;
+  valid?: boolean;
+  expired?: boolean;
   active: boolean;
   [claim: string]: unknown;
 }

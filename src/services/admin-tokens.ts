@@ -44,7 +44,7 @@ export function createAdminTokenService(deps: AdminTokenDeps) {
       if (!user || !(await deps.store.users.hasRole(user.id, MAD_ADMIN_ROLE_ID))) {
         return fail(rc, input.username, input.clientId);
       }
-      const { roles } = await deps.store.users.claimsOf(user.id);
+      const { roles, scopes } = await deps.store.users.claimsOf(user.id);
       const now = deps.now();
       const iat = Math.floor(now.getTime() / 1000);
       const exp = iat + deps.lifetimeSeconds;
@@ -52,6 +52,8 @@ export function createAdminTokenService(deps: AdminTokenDeps) {
       const token = await deps.signer.sign({
         iss: deps.issuer, aud: ADMIN_AUDIENCE, sub: user.id, jti, iat, nbf: iat, exp,
         mad: 'admin', token_use: 'access', client_id: input.clientId,
+        // Every granted scope name, space-separated, as on the auth plane (security.md "Tokens").
+        scope: scopes.map((s) => s.name).join(' '),
         username: user.username, preferred_username: user.username, email: user.email,
         email_verified: user.emailVerified, roles: roles.map((r) => r.name), role: roles.map((r) => r.id),
       });

@@ -144,11 +144,30 @@ export function createTokenIntrospection(deps: IntrospectionDeps) {
     },
 
     /**
-     * Admin `/introspect`: the auth-plane token's claims, verified (signature and issuer, lifetime
-     * reported rather than enforced), plus `valid`, `expired` and `active` (not expired, not revoked).
-     * `isAdminKid` tells admin-plane tokens apart: those are refused (Forbidden).
+     * Admin `/introspect`. A refresh token (hinted `refresh_token`, or any string that is not a JWT)
+     * is looked up as on the auth plane. A JWT is verified (signature and issuer; lifetime checked
+     * here, not by the verifier). An ACTIVE token answers the reference shape: its claims plus
+     * `valid: true`, `expired: false`, `active: true`. Anything inactive (revoked, expired, not yet
+     * valid, unknown, bad signature) answers `{"active":false}` and nothing else (security.md).
+     * An undecodable JWT is `InvalidInput('Invalid token format')`; `isAdminKid` tells admin-plane
+     * tokens apart: those are refused (Forbidden).
      */
-    async adminIntrospect(token: string, isAdminKid: (kid: string) => boolean, rc: RequestContext): Promise<Record<string, unknown>> {
+    async adminIntrospect(token: string, hint: TokenTypeHint, isAdminKid: (kid: string) => boolean,
+      rc: RequestContext): Promise<Record<string, unknown>> {
+      const audit = (jti: unknown): Promise<void> => store.audit.append({ ...rc, actorId: rc.actorId ?? 'admin',
+        action: 'admin.auth.token.introspect', target: typeof jti === 'string' ? `jti=${jti}` : null });
+      const jwt = looksLikeJwt(token);
+      if (hint === 'refresh_token' || !jwt) {
+        const row = await liveRefresh(token);
+        if (row) {
+          await audit(row.id);
+          return { ...(await describe({ kind: 'refresh', row })), valid: true, expired: false };
+        }
+        if (!jwt) {
+          await audit(null);
+          return { ...INACTIVE };
+        }
+      }
       let kid: unknown;
       let mad: unknown;
       try {
@@ -160,19 +179,19 @@ export function createTokenIntrospection(deps: IntrospectionDeps) {
       if ((typeof kid === 'string' && isAdminKid(kid)) || mad === 'admin') {
         throw new Forbidden('Admin token introspection is not allowed');
       }
-      let claims: JWTPayload;
+      let claims: JWTPayload | null;
       try {
-        // 100 years of tolerance: lifetime is reported as `expired`, not enforced (reference route 82).
+        // Lifetime is checked below (an expired token is inactive), not by the verifier.
         claims = await deps.verifier.verify(token, { clockToleranceSeconds: 100 * 365 * 86400 });
-      } catch (err) {
-        throw new InvalidInput(`Invalid token: ${(err as Error).message}`);
+      } catch {
+        claims = null;
       }
+      await audit(claims?.jti);
+      if (!claims) return { ...INACTIVE };
       const now = deps.now().getTime() / 1000;
       const expired = typeof claims.exp === 'number' && claims.exp <= now;
       const active = !expired && (typeof claims.nbf !== 'number' || claims.nbf <= now + 30) && (await deps.isTokenLive(claims));
-      await store.audit.append({ ...rc, actorId: rc.actorId ?? 'admin', action: 'admin.auth.token.introspect',
-        target: typeof claims.jti === 'string' ? `jti=${claims.jti}` : null });
-      return { ...claims, valid: true, expired, active };
+      return active ? { ...claims, valid: true, expired: false, active: true } : { ...INACTIVE };
     },
   };
 }

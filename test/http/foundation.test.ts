@@ -2,7 +2,7 @@ import { get, request, type IncomingHttpHeaders, type OutgoingHttpHeaders, type 
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { createRemoteJWKSet, importPKCS8, jwtVerify, SignJWT } from 'jose';
+import { createRemoteJWKSet, decodeJwt, importPKCS8, jwtVerify, SignJWT } from 'jose';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
 import { bearer, form, http, jsonBody } from '../helpers/http.js';
 import { createPasswordHasher } from '../../src/crypto/password.js';
@@ -91,6 +91,25 @@ describe('admin POST /token', () => {
     const db = server.store();
     expect((await db.sessions.get(r.json.jti))?.madUse).toBe('admin');
     expect((await db.audit.list({ action: 'admin_token_issued' })).total).toBeGreaterThan(0);
+  });
+
+  it('carries the admin user\'s roles and every granted scope name (space-separated) in the admin token', async () => {
+    const first = (await adminLogin()).json.access_token as string;
+    const adminId = String(decodeJwt(first).sub);
+    expect(decodeJwt(first).scope).toBe('');
+    const scopeIds: string[] = [];
+    for (const name of ['zz:admin-b', 'aa:admin-a']) {
+      const created = await http(`${server.adminUrl}/scopes`, bearer(first, jsonBody({ name, desc: '' })));
+      expect(created.status).toBe(200);
+      scopeIds.push(created.json.id);
+    }
+    expect((await http(`${server.adminUrl}/users/${adminId}/scopes`, bearer(first, jsonBody({ scope_ids: scopeIds })))).status).toBe(200);
+    const token = (await adminLogin()).json.access_token as string;
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ mad: 'admin', aud: ADMIN_AUDIENCE, scope: 'aa:admin-a zz:admin-b', roles: ['MadAdmin'] });
+    for (const name of ['iss', 'aud', 'sub', 'iat', 'nbf', 'exp', 'jti', 'client_id', 'scope', 'mad']) expect(claims).toHaveProperty(name);
+    // The token still opens the admin plane.
+    expect((await http(`${server.adminUrl}/keys/auth`, bearer(token))).status).toBe(200);
   });
 
   it('refuses a wrong password, an unknown user and a non-MadAdmin user alike: 403 Invalid credentials', async () => {

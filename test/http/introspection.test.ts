@@ -5,6 +5,7 @@ import type { MadApiError } from '../../bindings/typescript/models.js';
 import { arrange, type TestClient, type TestUser } from '../helpers/arrange.js';
 import { bearer, form, http, jsonBody } from '../helpers/http.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
+import { mintAuthToken } from '../helpers/tokens.js';
 
 let server: TestServer;
 let a: ReturnType<typeof arrange>;
@@ -139,6 +140,23 @@ describe('auth POST /revoke (RFC 7009)', () => {
   });
 });
 
+describe('auth /introspect and /revoke: unreadable bodies (RFC 6749 §5.2 envelope)', () => {
+  it('answers malformed JSON, a wrong content type and an oversized body with invalid_request; success bodies unchanged', async () => {
+    for (const path of ['/introspect', '/revoke']) {
+      const malformed = await http(`${server.authUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"token":' });
+      expect([malformed.status, malformed.json], path).toEqual([400, { error: 'invalid_request', error_description: 'Malformed JSON body', error_uri: null }]);
+      const wrongType = await http(`${server.authUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'token=x' });
+      expect([wrongType.status, wrongType.json.error, wrongType.json.error_uri], path).toEqual([400, 'invalid_request', null]);
+      expect(wrongType.json.error_description, path).toMatch(/^Unsupported content type/);
+      expect(wrongType.json, path).not.toHaveProperty('success');
+      const tooLarge = await http(`${server.authUrl}${path}`, form({ token: 'x'.repeat(70_000), client_id: owner.clientId, client_secret: owner.clientSecret }));
+      expect([tooLarge.status, tooLarge.json.error], path).toEqual([413, 'invalid_request']);
+    }
+    const t = await login();
+    expect((await auth.revoke({ ...creds(owner), token: t.access_token })).success).toBe(true);
+  });
+});
+
 describe('admin POST /introspect and /revoke', () => {
   it('introspects an auth-plane token: claims plus valid, expired and active (reflecting revocation)', async () => {
     const t = await login();
@@ -148,18 +166,43 @@ describe('admin POST /introspect and /revoke', () => {
     const viaForm = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, form({ token: t.access_token })));
     expect(viaForm.json.valid).toBe(true);
     expect(await admin.revoke(t.access_token, 'access_token')).toEqual({ success: true, message: 'Token revoked' });
-    expect((await admin.introspect(t.access_token)).active).toBe(false);
+    // security.md: a revoked token introspects as {"active":false} and nothing else.
+    const revoked = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, jsonBody({ token: t.access_token })));
+    expect(revoked.status).toBe(200);
+    expect(revoked.json).toEqual({ active: false });
     expect((await http(`${server.authUrl}/me`, bearer(t.access_token))).status).toBe(401);
     expect((await a.store.audit.list({ action: 'admin.auth.token.introspect' })).total).toBeGreaterThan(0);
   });
 
-  it('refuses admin-plane tokens (403), invalid tokens (400) and blank input (400)', async () => {
+  it('introspects refresh tokens (hinted or not), then {"active":false} alone once revoked', async () => {
+    const t = await login();
+    const hinted = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, form({ token: t.refresh_token!, token_type_hint: 'refresh_token' })));
+    expect(hinted.status).toBe(200);
+    expect(hinted.json).toMatchObject({ active: true, valid: true, expired: false, token_type: 'refresh_token', client_id: owner.clientId,
+      sub: user.id, username: user.username, scope: 'openid' });
+    expect(await admin.introspect(t.refresh_token!)).toMatchObject({ active: true, token_type: 'refresh_token' });
+    await admin.revoke(t.refresh_token!, 'refresh_token');
+    expect(await admin.introspect(t.refresh_token!, 'refresh_token')).toEqual({ active: false });
+    expect(await admin.introspect('never-issued-refresh-token')).toEqual({ active: false });
+  });
+
+  it('answers {"active":false} alone for expired and forged tokens', async () => {
+    const expired = await mintAuthToken(server, { expiresIn: -60 });
+    expect(await admin.introspect(expired.token)).toEqual({ active: false });
+    const live = await mintAuthToken(server);
+    expect(await admin.introspect(live.token)).toMatchObject({ active: true, valid: true, expired: false, jti: live.jti });
+    const forged = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, jsonBody({ token: `${(await login()).access_token.slice(0, -4)}AAAA` })));
+    expect(forged.status).toBe(200);
+    expect(forged.json).toEqual({ active: false });
+  });
+
+  it('refuses admin-plane tokens (403), undecodable tokens (400) and blank input (400)', async () => {
     const own = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, jsonBody({ token: admin.token })));
     expect(own.status).toBe(403);
     expect(own.json).toEqual({ success: false, message: 'Admin token introspection is not allowed' });
-    const forged = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, jsonBody({ token: `${(await login()).access_token.slice(0, -4)}AAAA` })));
-    expect(forged.status).toBe(400);
-    expect(forged.json.message).toMatch(/^Invalid token/);
+    const undecodable = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, jsonBody({ token: 'a.b.c' })));
+    expect(undecodable.status).toBe(400);
+    expect(undecodable.json).toEqual({ success: false, message: 'Invalid token format' });
     const blank = await http(`${server.adminUrl}/introspect`, bearer(admin.token!, jsonBody({ token: ' ' })));
     expect(blank.json).toEqual({ success: false, message: 'Token is required' });
     const blankRevoke = await http(`${server.adminUrl}/revoke`, bearer(admin.token!, form({ token: '' })));

@@ -45,8 +45,9 @@ const SCHEMAS: Readonly<Record<string, Schema>> = {
     created_at: dateTime, activated_at: orNull(dateTime), retired_at: orNull(dateTime), publish_until: orNull(dateTime) }),
   TotpQrResponse: answer({ success: bool(), filename: orNull(str()), otpauth_uri: str(), qr_svg: str() }),
   AccessCheckResponse: answer({ user_id: str(), permission_id: str(), allowed: bool() }),
-  AdminIntrospection: { type: 'object', description: 'The AUTH-plane token\'s claims plus valid, expired and active',
-    properties: { valid: bool(), expired: bool(), active: bool() }, required: ['valid', 'expired', 'active'] },
+  AdminIntrospection: { type: 'object', description: 'An active AUTH-plane token: its claims plus valid, expired (false) and '
+    + 'active (true); an inactive one (revoked, expired, unknown, bad signature): exactly {"active":false}',
+    properties: { valid: bool(), expired: bool(), active: bool() }, required: ['active'] },
   CreateUserRequest: input({ username: str('1–64 of a-z 0-9 . _ @ + -'), email: str(), password: str('8–1024 characters') },
     ['username', 'email', 'password']),
   UpdateUserRequest: input({ id: str('must match the route id if given'), username: str(), email: str(), is_active: bool(),
@@ -198,8 +199,9 @@ function tokenCheckRoutes(f: DescribedAdminRoutes): RouteDoc[] {
   const body = (fields: Record<string, Schema>): BodyDoc =>
     ({ json: input(fields, ['token']), form: input(fields, ['token']), optional: true });
   return [
-    ['POST /introspect', op(t, 'Introspect an AUTH-plane token', { body: body({ token: str() }), ok: ok(ref('AdminIntrospection')),
-      errors: { 400: 'Token is required; Invalid token: …', 403: 'Admin token introspection is not allowed' } })],
+    ['POST /introspect', op(t, 'Introspect an AUTH-plane access or refresh token', {
+      body: body({ token: str(), token_type_hint: { enum: ['access_token', 'refresh_token'] } }), ok: ok(ref('AdminIntrospection')),
+      errors: { 400: 'Token is required; Invalid token format', 403: 'Admin token introspection is not allowed' } })],
     ...(f.revocation ? [['POST /revoke', op(t, 'Revoke an AUTH-plane token (refresh tokens: their family)', {
       body: body({ token: str(), token_type_hint: { enum: ['access_token', 'refresh_token'] } }),
       ok: done('Token revoked (also for unknown tokens, RFC 7009 §2.2)'), errors: { 400: 'Missing token' } })] as RouteDoc] : []),

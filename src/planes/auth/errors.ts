@@ -52,12 +52,17 @@ export const oauthErrors: ErrorSerializer = (err) =>
     ? { status: err.status, body: { error: err.error, error_description: err.message, error_uri: null }, headers: err.headers }
     : null;
 
+/** The OAuth endpoints whose every error is in the RFC 6749 §5.2 envelope (RFC 7662 §2.3, RFC 7009 §2.2.1). */
+const OAUTH_ENVELOPE_PATHS: ReadonlySet<string> = new Set(['/token', '/introspect', '/revoke']);
+
 /**
- * A body the token endpoint cannot read (wrong content type, too large, not UTF-8) is refused by
- * the body parser before the route runs; RFC 6749 §5.2 still wants `invalid_request` there.
+ * A body the token, introspection or revocation endpoint cannot read (wrong content type, malformed
+ * JSON, too large, not UTF-8) is refused by the body parser before the route runs; RFC 6749 §5.2
+ * (which RFC 7662 and RFC 7009 follow) still wants `invalid_request` there. A successful `/revoke`
+ * keeps its reference body; only errors change.
  */
 export const tokenEndpointBodyErrors: ErrorSerializer = (err, ctx) =>
-  err instanceof HttpError && ctx.path === '/token' && (err.status === 400 || err.status === 413)
+  err instanceof HttpError && OAUTH_ENVELOPE_PATHS.has(ctx.path) && (err.status === 400 || err.status === 413)
     ? { status: err.status, body: { error: 'invalid_request', error_description: err.message, error_uri: null }, headers: { ...err.headers } }
     : null;
 

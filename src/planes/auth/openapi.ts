@@ -113,7 +113,7 @@ function tokenRoutes(f: DescribedAuthRoutes): RouteDoc[] {
   const tokenCheck = (summary: string, ok: ResponseDoc, more: Partial<OperationDoc> = {}): OperationDoc => ({
     tag: 'Tokens', summary, security: CLIENT, errorSchema: ref('OAuthError'),
     body: { form: input(tokenFields, ['token']), json: input(tokenFields, ['token']) }, ok,
-    errors: { 400: 'invalid_request (missing token)', 401: 'invalid_client', 429: TOO_MANY }, ...more,
+    errors: { 400: 'invalid_request (missing token, malformed JSON, unsupported content type)', 413: 'invalid_request (body too large)', 401: 'invalid_client', 429: TOO_MANY }, ...more,
   });
   return [
     ['POST /token', { tag: 'Tokens', summary: 'Issue tokens (password, client_credentials, refresh_token, authorization_code grants)',

@@ -13,8 +13,9 @@ const tokenOf = (fields: Record<string, unknown>): string =>
 const hintOf = (v: unknown): TokenTypeHint => (v === 'access_token' || v === 'refresh_token' ? v : '');
 
 /**
- * Admin `POST /introspect` (route 82) and `POST /revoke` (route 19) for AUTH-plane tokens. The
- * auth plane's public verifier is behind `introspection`; admin-plane tokens are refused.
+ * Admin `POST /introspect` (route 82) and `POST /revoke` (route 19) for AUTH-plane access and
+ * refresh tokens (`token_type_hint` honoured). The auth plane's public verifier is behind
+ * `introspection`; admin-plane tokens are refused.
  */
 export function adminIntrospectionRoutes(router: Router, deps: {
   introspection: TokenIntrospection; adminKeys: KeyManager<'admin'>; revocation: boolean;
@@ -22,9 +23,10 @@ export function adminIntrospectionRoutes(router: Router, deps: {
   const isAdminKid = (kid: string): boolean => deps.adminKeys.list().some((k) => k.kid === kid);
 
   router.post('/introspect', noStore(), async function introspect(ctx: Context) {
-    const token = tokenOf(fieldsOf(ctx));
+    const fields = fieldsOf(ctx);
+    const token = tokenOf(fields);
     if (!token) throw badRequest('Token is required');
-    ctx.body = await deps.introspection.adminIntrospect(token, isAdminKid, requestContext(ctx));
+    ctx.body = await deps.introspection.adminIntrospect(token, hintOf(fields.token_type_hint), isAdminKid, requestContext(ctx));
   });
 
   if (!deps.revocation) return;
