@@ -270,7 +270,8 @@ function flagRoutes(): RouteDoc[] {
     ({ json: input({ client_id: str(), ...fields }), form: input({ client_id: str(), ...fields }), optional: true });
   return [
     ['POST /client/options/{flag}', op(t, 'Turn a flag on or off for a client', { params: { flag }, query: clientId,
-      body: body({ enabled: { anyOf: [bool(), { enum: ['true', 'false'] }] } }), ok: done('Feature set'), errors })],
+      body: body({ enabled: { anyOf: [bool(), { enum: ['true', 'false'] }] }, is_enabled: { anyOf: [bool(), { enum: ['true', 'false'] }] } }),
+      ok: done('Feature set (enabled or is_enabled is required)'), errors })],
     ['POST /client/options/{flag}/ext', op(t, 'Set a flag\'s options for a client', { params: { flag }, query: clientId,
       body: body({ options: str() }), ok: done('Option updated'), errors })],
     ['GET /client/options/{flag}', op(t, 'Is a flag on for a client?', { params: { flag }, query: clientId, ok: ok(ref('FlagResponse')), errors })],
