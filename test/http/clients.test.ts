@@ -164,6 +164,8 @@ describe('client scopes', () => {
     expect(removed.message).toBe(`Removed scope '${SEEDED_SCOPES.provisionUsers}' from client 'scoped'`);
     expect((await failure(admin.removeClientScope('scoped', SEEDED_SCOPES.provisionUsers))).message).toBe('Scope not assigned or already removed');
     expect((await admin.listClientScopes('scoped')).length).toBe(1);
+    const listed = await http(`${server.adminUrl}/clients/scoped/scopes`, bearer(admin.token as string));
+    expect([listed.json.length, listed.headers.get('x-total-count')]).toEqual([1, '1']);
     const bad = await http(`${server.adminUrl}/clients/scoped/scopes`, bearer(admin.token as string, jsonBody({ scope_ids: 'x' })));
     expect(bad.status).toBe(400);
   });

@@ -102,7 +102,7 @@ function publicRoutes(): RouteDoc[] {
 function keyRoutes(): RouteDoc[] {
   const plane: ParamDoc = { schema: { enum: ['auth', 'admin'] } };
   return [
-    ['GET /keys/{plane}', op('Keys', 'List a plane\'s signing keys', { params: { plane }, ok: ok(arrayOf(ref('KeyInfo'))), errors: notFound('Plane') })],
+    ['GET /keys/{plane}', op('Keys', 'List a plane\'s signing keys', { params: { plane }, ok: list('KeyInfo'), errors: notFound('Plane') })],
     ['POST /keys/{plane}/rotate', op('Keys', 'Rotate a plane\'s signing keys (standby becomes current)',
       { params: { plane }, ok: ok(arrayOf(ref('KeyInfo'))), errors: notFound('Plane') })],
   ];
@@ -219,7 +219,7 @@ function clientRoutes(f: DescribedAdminRoutes): RouteDoc[] {
         body: json({ anyOf: [str(), input({ uri: str() }, ['uri']), input({ redirect_uri: str() }, ['redirect_uri'])] }),
         ok: { status: 201, ...ok(ref('ClientRedirectUriObject')) }, errors: notFound('Client') })],
       ['GET /clients/{id}/redirect-uris', op(t, 'A client\'s redirect URIs', { params: { id },
-        ok: ok(arrayOf(ref('ClientRedirectUriObject'))), errors: notFound('Client') })],
+        ok: list('ClientRedirectUriObject'), errors: notFound('Client') })],
     );
   }
   if (f.externalIdps) {
@@ -227,7 +227,7 @@ function clientRoutes(f: DescribedAdminRoutes): RouteDoc[] {
       const also = prefix ? ' (same as without /admin)' : '';
       routes.push(
         [`GET ${prefix}/clients/{clientId}/idp`, op(t, `A client's external identity providers${also}`,
-          { ok: ok(arrayOf(ref('ExternalIdpProviderDto'))), errors: notFound('Client') })],
+          { ok: list('ExternalIdpProviderDto'), errors: notFound('Client') })],
         [`POST ${prefix}/clients/{clientId}/idp`, op(t, `Add an external identity provider${also}`, { body: json(ref('ExternalIdpInput')),
           ok: { status: 201, ...ok(ref('ExternalIdpProviderDto')) }, errors: notFound('Client') })],
         [`PUT ${prefix}/clients/{clientId}/idp/{id}`, op(t, `Update an external identity provider (partial)${also}`,
@@ -251,7 +251,7 @@ function clientRoutes(f: DescribedAdminRoutes): RouteDoc[] {
       ['DELETE /clients/{id}', op(t, 'Delete a client (revokes its tokens)', { params: { id }, ok: done('Deleted'), errors: notFound('Client') })],
       ['POST /clients/{id}/scopes', op(t, 'Assign scopes to a client', { params: { id },
         body: json(input({ scope_ids: arrayOf(str()) }, ['scope_ids'])), ok: done('Assigned'), errors: notFound('Client') })],
-      ['GET /clients/{id}/scopes', op(t, 'A client\'s scopes', { params: { id }, ok: ok(arrayOf(ref('ScopeObject'))), errors: notFound('Client') })],
+      ['GET /clients/{id}/scopes', op(t, 'A client\'s scopes', { params: { id }, ok: list('ScopeObject'), errors: notFound('Client') })],
       ['DELETE /clients/{id}/scopes/{scopeId}', op(t, 'Remove a scope from a client', { params: { id },
         ok: done('Removed'), errors: { 400: 'Scope not assigned or already removed', ...notFound('Client') } })],
     );
