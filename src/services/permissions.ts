@@ -2,6 +2,7 @@ import { AlreadyExistsError, type Store } from '../store/index.js';
 import type { NameRef } from '../store/roles.js';
 import { InvalidInput, NotFound } from './errors.js';
 import type { RequestContext } from './request-context.js';
+import { normalizeName } from './validation.js';
 
 const NAME_MAX = 100;
 
@@ -11,7 +12,7 @@ export function createPermissionService(deps: { store: Pick<Store, 'permissions'
   const audit = (rc: RequestContext, action: string, target: string, secondary?: string) =>
     ({ ...rc, action, target, ...(secondary !== undefined ? { secondary } : {}) });
   function checkName(name: string, message: string): string {
-    const n = name.trim();
+    const n = normalizeName(name);
     if (!n) throw new InvalidInput(message);
     if (n.length > NAME_MAX) throw new InvalidInput(`Permission name must be at most ${NAME_MAX} characters`);
     return n;
@@ -28,7 +29,13 @@ export function createPermissionService(deps: { store: Pick<Store, 'permissions'
       }
     },
 
-    async rename(id: string, name: string, rc: RequestContext): Promise<NameRef> {
+    /** PUT: a missing name (undefined) keeps the current one; the answer is the unchanged permission. */
+    async rename(id: string, name: string | undefined, rc: RequestContext): Promise<NameRef> {
+      if (name === undefined) {
+        const p = await permissions.get(id);
+        if (!p) throw new NotFound(`Permission '${id}' not found.`);
+        return p;
+      }
       const n = checkName(name, 'Permission name is required.');
       try {
         const p = await permissions.rename(id, n, audit(rc, 'update_permission', id, n));
@@ -49,7 +56,7 @@ export function createPermissionService(deps: { store: Pick<Store, 'permissions'
     },
 
     async idByName(name: string): Promise<string> {
-      const p = await permissions.findByName(name);
+      const p = await permissions.findByName(normalizeName(name));
       if (!p) throw new NotFound('Permission not found');
       return p.id;
     },

@@ -2,6 +2,7 @@ import { AlreadyExistsError, MAD_ADMIN_ROLE_ID, NotFoundError, type Store } from
 import type { NameRef, RoleRow } from '../store/roles.js';
 import { InvalidInput, NotFound } from './errors.js';
 import type { RequestContext } from './request-context.js';
+import { normalizeName } from './validation.js';
 
 export interface RoleObject {
   id: string;
@@ -34,10 +35,11 @@ export function createRoleService(deps: { store: Pick<Store, 'roles' | 'users' |
 
   return {
     async create(name: string, description: string, rc: RequestContext): Promise<RoleObject> {
-      if (!name.trim()) throw new InvalidInput('Role name is required');
-      checkName(name.trim());
+      const n = normalizeName(name);
+      if (!n) throw new InvalidInput('Role name is required');
+      checkName(n);
       try {
-        return toObject(await roles.create(name.trim(), description, audit(rc, 'role_created', name.trim())));
+        return toObject(await roles.create(n, description, audit(rc, 'role_created', n)));
       } catch (err) {
         if (err instanceof AlreadyExistsError) throw new InvalidInput('A role with that name already exists');
         throw err;
@@ -47,7 +49,7 @@ export function createRoleService(deps: { store: Pick<Store, 'roles' | 'users' |
     async update(id: string, change: { name?: string; description?: string | null; is_protected?: boolean }, rc: RequestContext): Promise<RoleObject> {
       if (change.is_protected === true) throw new InvalidInput('Cannot mark a role as protected through this API.');
       const before = await existing(id);
-      const name = change.name?.trim() || undefined;
+      const name = (change.name !== undefined ? normalizeName(change.name) : '') || undefined;
       if (before.isProtected && ((name !== undefined && name !== before.name) || change.is_protected === false)) {
         throw new InvalidInput('Protected roles cannot be renamed or unprotected');
       }
@@ -66,7 +68,7 @@ export function createRoleService(deps: { store: Pick<Store, 'roles' | 'users' |
     get: async (id: string): Promise<RoleObject> => toObject(await existing(id)),
 
     async idByName(name: string): Promise<string> {
-      const r = await roles.findByName(name);
+      const r = await roles.findByName(normalizeName(name));
       if (!r) throw new NotFound('Role not found');
       return r.id;
     },

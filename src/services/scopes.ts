@@ -2,6 +2,7 @@ import { AlreadyExistsError, type Store } from '../store/index.js';
 import type { ScopeRow } from '../store/scopes.js';
 import { InvalidInput, NotFound } from './errors.js';
 import type { RequestContext } from './request-context.js';
+import { normalizeName } from './validation.js';
 
 /** The wire shape of a scope: note `desc`, not `description` (the original's spelling). */
 export interface ScopeObject {
@@ -34,7 +35,8 @@ export function createScopeService(deps: { store: Pick<Store, 'scopes' | 'users'
   }
 
   return {
-    async create(name: string, desc: string, rc: RequestContext): Promise<ScopeObject> {
+    async create(rawName: string, desc: string, rc: RequestContext): Promise<ScopeObject> {
+      const name = normalizeName(rawName);
       if (!SCOPE_NAME.test(name)) throw new InvalidInput('Invalid scope name: must be non-empty, and cannot contain whitespace.');
       try {
         return toScopeObject(await scopes.create(name, desc, audit(rc, 'create_scope', name)));
@@ -44,8 +46,9 @@ export function createScopeService(deps: { store: Pick<Store, 'scopes' | 'users'
       }
     },
 
-    async update(id: string, change: { name?: string; desc?: string | null; is_protected?: boolean }, rc: RequestContext): Promise<ScopeObject> {
+    async update(id: string, input: { name?: string; desc?: string | null; is_protected?: boolean }, rc: RequestContext): Promise<ScopeObject> {
       const before = await existing(id);
+      const change = input.name !== undefined ? { ...input, name: normalizeName(input.name) } : input;
       if (change.name !== undefined) {
         if (!change.name.trim()) throw new InvalidInput('Scope name is required.');
         if (!SCOPE_NAME.test(change.name)) throw new InvalidInput('Scope name must be a valid token identifier.');
@@ -68,7 +71,7 @@ export function createScopeService(deps: { store: Pick<Store, 'scopes' | 'users'
     get: async (id: string): Promise<ScopeObject> => toScopeObject(await existing(id)),
 
     async idByName(name: string): Promise<string> {
-      const s = await scopes.findByName(name);
+      const s = await scopes.findByName(normalizeName(name));
       if (!s) throw new NotFound('Scope not found');
       return s.id;
     },

@@ -9,6 +9,14 @@ export function normalizeUsername(raw: string): string {
   return raw.normalize('NFC').trim().toLowerCase();
 }
 
+/**
+ * Scope, role and permission names: NFC-normalized and trimmed (case kept). One function for create, update
+ * and id-by-name, so a name that was accepted is also found (security.md).
+ */
+export function normalizeName(raw: string): string {
+  return raw.normalize('NFC').trim();
+}
+
 export function normalizeEmail(raw: string): string {
   return raw.normalize('NFC').trim().toLowerCase();
 }

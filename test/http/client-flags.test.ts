@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
 import { failure, startAdminServer } from '../helpers/admin-b.js';
-import { bearer, http, jsonBody } from '../helpers/http.js';
+import { bearer, form, http, jsonBody } from '../helpers/http.js';
 import type { TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -23,6 +23,21 @@ describe('client feature flags', () => {
     const r = await http(url, bearer(admin.token as string, jsonBody({ enabled: true })));
     expect([r.status, r.json.message]).toEqual([200, "Feature 'SESSION_BASED_AUTH' set to True"]);
     expect((await admin.getClientFlag('SESSION_BASED_AUTH', 'flag-app')).enabled).toBe(true);
+  });
+
+  it("accepts is_enabled (what the original mad sends: JSON, client_id in the query) and form is_enabled; neither is 400", async () => {
+    const url = `${server.adminUrl}/client/options/ENABLE_TOTP?client_id=flag-app`;
+    const on = await http(url, bearer(admin.token as string, jsonBody({ is_enabled: true })));
+    expect([on.status, on.json.message]).toEqual([200, "Feature 'ENABLE_TOTP' set to True"]);
+    expect((await admin.getClientFlag('ENABLE_TOTP', 'flag-app')).enabled).toBe(true);
+    const off = await http(url, bearer(admin.token as string, form({ is_enabled: 'false' })));
+    expect([off.status, off.json.message]).toEqual([200, "Feature 'ENABLE_TOTP' set to False"]);
+    await admin.setClientFlag('ENABLE_TOTP', 'flag-app', true);
+    const missing = await http(url, bearer(admin.token as string, jsonBody({})));
+    expect([missing.status, missing.json.message]).toEqual([400, "Field 'enabled' (or 'is_enabled') is required: true or false"]);
+    const clash = await http(url, bearer(admin.token as string, jsonBody({ enabled: true, is_enabled: 'false' })));
+    expect(clash.status).toBe(400);
+    expect((await admin.getClientFlag('ENABLE_TOTP', 'flag-app')).enabled).toBe(true);
   });
 
   it('sets options; toggling the flag keeps them (the original wiped them)', async () => {

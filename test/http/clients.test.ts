@@ -132,6 +132,16 @@ describe('clients', () => {
     expect((await failure(admin.changeClientSecret('missing'))).status).toBe(404);
   });
 
+  it('answers that can carry a client secret are not cacheable: Cache-Control no-store, Pragma no-cache', async () => {
+    const token = admin.token as string;
+    const created = await http(`${server.adminUrl}/clients`, bearer(token, jsonBody({ client_id: 'no-store-app' })));
+    expect(created.json.client_secret).toBeTruthy();
+    const changed = await http(`${server.adminUrl}/clients/secret`, bearer(token, jsonBody({ client_id: 'no-store-app' })));
+    for (const r of [created, changed]) {
+      expect([r.status, r.headers.get('cache-control'), r.headers.get('pragma')]).toEqual([200, 'no-store', 'no-cache']);
+    }
+  });
+
   it('deletes by internal id or identifier, revoking sessions and refresh tokens; unknown is 404', async () => {
     const a = await admin.createClient({ client_id: 'del-by-id' });
     await admin.createClient({ client_id: 'del-by-name' });
@@ -164,6 +174,8 @@ describe('client scopes', () => {
     expect(removed.message).toBe(`Removed scope '${SEEDED_SCOPES.provisionUsers}' from client 'scoped'`);
     expect((await failure(admin.removeClientScope('scoped', SEEDED_SCOPES.provisionUsers))).message).toBe('Scope not assigned or already removed');
     expect((await admin.listClientScopes('scoped')).length).toBe(1);
+    const listed = await http(`${server.adminUrl}/clients/scoped/scopes`, bearer(admin.token as string));
+    expect([listed.json.length, listed.headers.get('x-total-count')]).toEqual([1, '1']);
     const bad = await http(`${server.adminUrl}/clients/scoped/scopes`, bearer(admin.token as string, jsonBody({ scope_ids: 'x' })));
     expect(bad.status).toBe(400);
   });

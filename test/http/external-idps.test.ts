@@ -27,6 +27,8 @@ describe('external IdPs', () => {
     expect(r.status).toBe(201);
     const list = await http(url, bearer(admin.token as string));
     expect(list.json.map((p: { provider_key: string }) => p.provider_key)).toEqual(['github']);
+    expect(list.headers.get('x-total-count')).toBe('1');
+    expect((await http(`${server.adminUrl}/clients/${clientId}/idp`, bearer(admin.token as string))).headers.get('x-total-count')).toBe('1');
     const put = await http(`${url}/${r.json.id}`, bearer(admin.token as string, jsonBody({ scopes: 'openid' }, 'PUT')));
     expect([put.status, put.json.scopes]).toEqual([200, 'openid']);
     const del = await http(`${url}/${r.json.id}`, bearer(admin.token as string, { method: 'DELETE' }));

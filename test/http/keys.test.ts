@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../bindings/typescript/index.js';
 import { adminClient } from '../helpers/admin-b.js';
+import { bearer, http } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { readFileSync } from 'node:fs';
 import { openDatabase } from '../../src/store/index.js';
@@ -31,6 +32,10 @@ describe('signing-key rotation', () => {
     const kids = jwks.keys.map((k) => k.kid);
     for (const k of rotated) expect(kids).toContain(k.kid);
     expect(kids.length).toBe(3);
+    for (const plane of ['admin', 'auth']) {
+      const r = await http(`${server.adminUrl}/keys/${plane}`, bearer(after.token as string));
+      expect(r.headers.get('x-total-count'), plane).toBe(String(r.json.length));
+    }
   });
 
   it('drops a retired key from JWKS once its window has passed (maintenance reloads the keyring)', async () => {

@@ -70,6 +70,9 @@ describe('self-service routes', () => {
     expect(refresh.map((r) => r.client_id).sort()).toEqual([c1.clientId, c2.clientId].sort());
     expect(refresh[0]).toMatchObject({ user_id: u.id, username: u.username, is_revoked: false, is_openid_token: false });
     expect(JSON.stringify(refresh)).not.toContain(s1.refresh);
+    for (const path of ['/me/sessions', '/me/refresh-tokens']) {
+      expect((await http(`${server.authUrl}${path}`, bearer(s1.client.token!))).headers.get('x-total-count'), path).toBe('2');
+    }
   });
 
   it('/logout ends the user\'s grants for the token\'s client only; /logout-all ends all of them', async () => {

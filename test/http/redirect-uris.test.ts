@@ -22,6 +22,7 @@ describe('redirect URIs', () => {
     const list = await admin.listRedirectUris('uri-app');
     expect(list.map((r) => r.redirect_uri)).toEqual(['com.example.app:/callback', 'http://127.0.0.1:8080/cb', 'https://app.example.com/cb']);
     expect(await server.store().clients.hasRedirectUri(clientId, 'https://app.example.com/cb')).toBe(true);
+    expect((await http(url, bearer(admin.token as string))).headers.get('x-total-count')).toBe('3');
   });
 
   it('validates: relative, fragment, plain http to a non-loopback host, dangerous schemes, duplicates, empty', async () => {

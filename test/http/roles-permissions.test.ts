@@ -93,6 +93,31 @@ describe('permissions and access checks', () => {
     await expectApiError(admin.permissionIdByName('nope'), 404, 'Permission not found');
   });
 
+  it('PUT with a partial body keeps the name (contract.md); null keeps it too; an empty name is still 400', async () => {
+    const p = await admin.createPermission(unique('keep-'));
+    const put = (body: unknown, id = p.id) => http(`${server.adminUrl}/permissions/${id}`,
+      bearer(admin.token!, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }));
+    for (const body of [{}, { name: null }]) {
+      const r = await put(body);
+      expect([r.status, r.json], JSON.stringify(body)).toEqual([200, { id: p.id, name: p.name }]);
+    }
+    expect((await put({}, 'no-such-permission')).status).toBe(404);
+    expect([(await put({ name: ' ' })).status, (await put({ name: ' ' })).json.message]).toEqual([400, 'Permission name is required.']);
+    expect(await admin.getPermission(p.id)).toEqual(p);
+  });
+
+  it('names are trimmed the same way on create, update and id-by-name', async () => {
+    const name = unique('trim-');
+    const p = await admin.createPermission(` ${name} `);
+    expect(p.name).toBe(name);
+    expect(await admin.permissionIdByName(` ${name} `)).toBe(p.id);
+    const r = await admin.createRole(` ${name} `);
+    expect(r.name).toBe(name);
+    expect(await admin.roleIdByName(` ${name} `)).toBe(r.id);
+    expect((await admin.updateRole(r.id, { name: ` ${name}-2 ` })).name).toBe(`${name}-2`);
+    expect(await admin.roleIdByName(`${name}-2 `)).toBe(r.id);
+  });
+
   it('role permissions give users access; check-access follows role assignment', async () => {
     const u = await newUser();
     const r = await admin.createRole(unique('access-'));

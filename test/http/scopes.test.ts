@@ -25,6 +25,15 @@ describe('scopes', () => {
     await expectApiError(admin.scopeIdByName('nope'), 404, 'Scope not found');
   });
 
+  it('scope names are normalized the same way on create, update and id-by-name (security.md)', async () => {
+    const name = unique('trim.read.');
+    const s = await admin.createScope(` ${name} `);
+    expect(s.name).toBe(name);
+    expect(await admin.scopeIdByName(` ${name} `)).toBe(s.id);
+    expect((await admin.updateScope(s.id, { name: ` ${name}.x ` })).name).toBe(`${name}.x`);
+    expect(await admin.scopeIdByName(`\t${name}.x `)).toBe(s.id);
+  });
+
   it('refuses bad names, duplicates, and changes to protected scopes', async () => {
     await expectApiError(admin.createScope('has space'), 400, /Invalid scope name/);
     await expectApiError(admin.createScope(''), 400, /Invalid scope name/);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthClient, type AdminClient } from '../../bindings/typescript/index.js';
 import { adminClient, expectApiError, unique } from '../helpers/admin.js';
 import { arrange, oathtool } from '../helpers/arrange.js';
+import { bearer, http, jsonBody } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const qrRoot = mkdtempSync(join(tmpdir(), 'mad-qr-'));
@@ -64,5 +65,16 @@ describe('TOTP enrolment (admin API)', () => {
     await expectApiError(admin.generateTotp(u.id, totpClient.id, '../../etc'), 400, 'QR output path is outside the allowed directory');
     expect(existsSync(join(qrRoot, '..', '..', 'etc', 'totp_qr'))).toBe(false);
     await expectApiError(admin.verifyTotp('', totpClient.id, '123456'), 400, 'totp failure');
+  });
+
+  it('the enrolment answer (it carries the seed) is not cacheable: Cache-Control no-store, Pragma no-cache', async () => {
+    const a = arrange(server);
+    const client = await a.client();
+    await a.store.clients.setFeature(client.id, 'ENABLE_TOTP', true);
+    const name = unique('otp');
+    const u = await admin.createUser({ username: name, email: `${name}@example.com`, password: 'user-password-1' });
+    const r = await http(`${server.adminUrl}/users/${u.id}/totp/generate`, bearer(admin.token!, jsonBody({ client_id: client.id })));
+    expect(r.json.otpauth_uri).toMatch(/^otpauth:/);
+    expect([r.status, r.headers.get('cache-control'), r.headers.get('pragma')]).toEqual([200, 'no-store', 'no-cache']);
   });
 });

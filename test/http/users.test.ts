@@ -102,6 +102,10 @@ describe('users (admin API)', () => {
     expect((await db.sessions.get('s2'.padEnd(32, '0')))?.isRevoked).toBe(true);
     expect((await admin.setLockout(u.id, null)).message).toBe('User lockout cleared');
     expect((await admin.getUser(u.id)).lockout_until).toBeNull();
+    await admin.setLockout(u.id, '2999-01-01T00:00:00Z');
+    const omitted = await http(`${server.adminUrl}/users/${u.id}/set-lockout`, bearer(admin.token!, jsonBody({})));
+    expect([omitted.status, omitted.json.message]).toEqual([200, 'User lockout cleared']);
+    expect((await admin.getUser(u.id)).lockout_until).toBeNull();
     await expectApiError(admin.setLockout('nope', null), 404);
     await expectApiError(admin.setLockout(u.id, 'not a date'), 400);
   });

@@ -103,7 +103,7 @@ function publicRoutes(): RouteDoc[] {
 function keyRoutes(): RouteDoc[] {
   const plane: ParamDoc = { schema: { enum: ['auth', 'admin'] } };
   return [
-    ['GET /keys/{plane}', op('Keys', 'List a plane\'s signing keys', { params: { plane }, ok: ok(arrayOf(ref('KeyInfo'))), errors: notFound('Plane') })],
+    ['GET /keys/{plane}', op('Keys', 'List a plane\'s signing keys', { params: { plane }, ok: list('KeyInfo'), errors: notFound('Plane') })],
     ['POST /keys/{plane}/rotate', op('Keys', 'Rotate a plane\'s signing keys (standby becomes current)',
       { params: { plane }, ok: ok(arrayOf(ref('KeyInfo'))), errors: notFound('Plane') })],
   ];
@@ -132,8 +132,8 @@ function userRoutes(): RouteDoc[] {
     ['DELETE /users/{id}', op(t, 'Delete a user', { ok: done('Deleted'), errors: { 400: 'The last active administrator', ...notFound('User') } })],
     ['POST /users/{id}/reset', op(t, 'Set a new password', { body: json(input({ new_password: str() }, ['new_password'])),
       ok: done('Password reset') })],
-    ['POST /users/{id}/set-lockout', op(t, 'Lock a user until a date, or clear the lockout',
-      { body: json(input({ lockout_until: orNull(dateTime) }, ['lockout_until'])), ok: done('Lockout set or cleared'), errors: notFound('User') })],
+    ['POST /users/{id}/set-lockout', op(t, 'Lock a user until a date, or clear the lockout (null or omitted)',
+      { body: json(input({ lockout_until: orNull(dateTime) })), ok: done('Lockout set or cleared'), errors: notFound('User') })],
     ['GET /users/{id}/scopes', op(t, 'A user\'s scopes', { ok: list('ScopeObject'), errors: notFound('User') })],
     ['POST /users/{id}/scopes', op(t, 'Assign scopes to a user', { body: json(input({ scope_ids: arrayOf(str()) }, ['scope_ids'])),
       ok: done('Assigned'), errors: notFound('User') })],
@@ -221,7 +221,7 @@ function clientRoutes(f: DescribedAdminRoutes): RouteDoc[] {
         body: json({ anyOf: [str(), input({ uri: str() }, ['uri']), input({ redirect_uri: str() }, ['redirect_uri'])] }),
         ok: { status: 201, ...ok(ref('ClientRedirectUriObject')) }, errors: notFound('Client') })],
       ['GET /clients/{id}/redirect-uris', op(t, 'A client\'s redirect URIs', { params: { id },
-        ok: ok(arrayOf(ref('ClientRedirectUriObject'))), errors: notFound('Client') })],
+        ok: list('ClientRedirectUriObject'), errors: notFound('Client') })],
     );
   }
   if (f.externalIdps) {
@@ -229,7 +229,7 @@ function clientRoutes(f: DescribedAdminRoutes): RouteDoc[] {
       const also = prefix ? ' (same as without /admin)' : '';
       routes.push(
         [`GET ${prefix}/clients/{clientId}/idp`, op(t, `A client's external identity providers${also}`,
-          { ok: ok(arrayOf(ref('ExternalIdpProviderDto'))), errors: notFound('Client') })],
+          { ok: list('ExternalIdpProviderDto'), errors: notFound('Client') })],
         [`POST ${prefix}/clients/{clientId}/idp`, op(t, `Add an external identity provider${also}`, { body: json(ref('ExternalIdpInput')),
           ok: { status: 201, ...ok(ref('ExternalIdpProviderDto')) }, errors: notFound('Client') })],
         [`PUT ${prefix}/clients/{clientId}/idp/{id}`, op(t, `Update an external identity provider (partial)${also}`,
@@ -253,7 +253,7 @@ function clientRoutes(f: DescribedAdminRoutes): RouteDoc[] {
       ['DELETE /clients/{id}', op(t, 'Delete a client (revokes its tokens)', { params: { id }, ok: done('Deleted'), errors: notFound('Client') })],
       ['POST /clients/{id}/scopes', op(t, 'Assign scopes to a client', { params: { id },
         body: json(input({ scope_ids: arrayOf(str()) }, ['scope_ids'])), ok: done('Assigned'), errors: notFound('Client') })],
-      ['GET /clients/{id}/scopes', op(t, 'A client\'s scopes', { params: { id }, ok: ok(arrayOf(ref('ScopeObject'))), errors: notFound('Client') })],
+      ['GET /clients/{id}/scopes', op(t, 'A client\'s scopes', { params: { id }, ok: list('ScopeObject'), errors: notFound('Client') })],
       ['DELETE /clients/{id}/scopes/{scopeId}', op(t, 'Remove a scope from a client', { params: { id },
         ok: done('Removed'), errors: { 400: 'Scope not assigned or already removed', ...notFound('Client') } })],
     );
@@ -272,7 +272,8 @@ function flagRoutes(): RouteDoc[] {
     ({ json: input({ client_id: str(), ...fields }), form: input({ client_id: str(), ...fields }), optional: true });
   return [
     ['POST /client/options/{flag}', op(t, 'Turn a flag on or off for a client', { params: { flag }, query: clientId,
-      body: body({ enabled: { anyOf: [bool(), { enum: ['true', 'false'] }] } }), ok: done('Feature set'), errors })],
+      body: body({ enabled: { anyOf: [bool(), { enum: ['true', 'false'] }] }, is_enabled: { anyOf: [bool(), { enum: ['true', 'false'] }] } }),
+      ok: done('Feature set (enabled or is_enabled is required)'), errors })],
     ['POST /client/options/{flag}/ext', op(t, 'Set a flag\'s options for a client', { params: { flag }, query: clientId,
       body: body({ options: str() }), ok: done('Option updated'), errors })],
     ['GET /client/options/{flag}', op(t, 'Is a flag on for a client?', { params: { flag }, query: clientId, ok: ok(ref('FlagResponse')), errors })],

@@ -14,11 +14,22 @@ function flagInput(ctx: Context): { fields: Record<string, unknown>; clientId: s
   return { fields, clientId };
 }
 
-function enabledOf(v: unknown): boolean {
+function boolOf(v: unknown, name: string): boolean {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'string') return v.trim().toLowerCase() === 'true';
-  if (v === undefined || v === null) return false;
-  throw badRequest("Field 'enabled' must be a boolean");
+  throw badRequest(`Field '${name}' must be a boolean`);
+}
+
+/**
+ * `enabled` (server form) or `is_enabled` (what the original `mad` sends, mad-cli.md). Neither is 400:
+ * the original read a missing value as false, which silently turned flags off (compatibility.md).
+ */
+function enabledOf(fields: Record<string, unknown>): boolean {
+  const present = (['enabled', 'is_enabled'] as const).filter((k) => fields[k] !== undefined && fields[k] !== null);
+  if (present.length === 0) throw badRequest("Field 'enabled' (or 'is_enabled') is required: true or false");
+  const values = present.map((k) => boolOf(fields[k], k));
+  if (values.some((v) => v !== values[0])) throw badRequest("Fields 'enabled' and 'is_enabled' disagree");
+  return values[0] as boolean;
 }
 
 const cased = (b: boolean) => (b ? 'True' : 'False');
@@ -27,7 +38,7 @@ const cased = (b: boolean) => (b ? 'True' : 'False');
 export function clientFlagRoutes(router: Router, flags: ClientFlagService): void {
   router.post('/client/options/:flag', async (ctx) => {
     const { fields, clientId } = flagInput(ctx);
-    const enabled = enabledOf(fields.enabled);
+    const enabled = enabledOf(fields);
     await flags.set(ctx.params.flag ?? '', clientId, enabled, requestContext(ctx));
     ctx.body = message(`Feature '${ctx.params.flag}' set to ${cased(enabled)}`);
   });

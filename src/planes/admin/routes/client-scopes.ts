@@ -3,7 +3,7 @@ import type { ClientService } from '../../../services/clients.js';
 import { badRequest } from '../../shared/errors.js';
 import { requestContext } from '../request-context.js';
 import { jsonFields } from '../../shared/input.js';
-import { message } from './admin-input.js';
+import { message, sendList } from './admin-input.js';
 
 /** Scopes assigned to a client (reference 73–75); `{id}` is the internal id or the identifier. */
 export function clientScopeRoutes(router: Router, clients: ClientService): void {
@@ -18,7 +18,7 @@ export function clientScopeRoutes(router: Router, clients: ClientService): void 
   });
 
   router.get('/clients/:id/scopes', async (ctx) => {
-    ctx.body = await clients.scopesOf(ctx.params.id ?? '');
+    sendList(ctx, await clients.scopesOf(ctx.params.id ?? ''));
   });
 
   router.delete('/clients/:id/scopes/:scopeId', async (ctx) => {

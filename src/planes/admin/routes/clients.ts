@@ -3,11 +3,13 @@ import type { ClientService } from '../../../services/clients.js';
 import { badRequest } from '../../shared/errors.js';
 import { requestContext } from '../request-context.js';
 import { jsonFields } from '../../shared/input.js';
+import { noStore } from '../../shared/security-headers.js';
 import { intQuery, message, optionalTrimmed, sendPage } from './admin-input.js';
 
 /** Clients (reference routes 55, 56, 61–65). Every `{id}` is the internal id or the identifier. */
 export function clientRoutes(router: Router, clients: ClientService): void {
-  router.post('/clients', async function createClient(ctx) {
+  // Answers that can carry a client secret are never cached (Cache-Control: no-store, Pragma: no-cache).
+  router.post('/clients', noStore(), async function createClient(ctx) {
     const f = jsonFields(ctx);
     const clientId = optionalTrimmed(f, 'client_id', 200) ?? '';
     const secret = optionalTrimmed(f, 'client_secret', 1024);
@@ -26,12 +28,11 @@ export function clientRoutes(router: Router, clients: ClientService): void {
     ctx.body = JSON.stringify(await clients.idByName(ctx.params.clientId ?? ''));
   });
 
-  router.post('/clients/secret', async function changeClientSecret(ctx) {
+  router.post('/clients/secret', noStore(), async function changeClientSecret(ctx) {
     const f = jsonFields(ctx);
     const key = optionalTrimmed(f, 'client_id', 200);
     if (!key) throw badRequest('client_id is required');
     const secret = await clients.changeSecret(key, optionalTrimmed(f, 'new_secret', 1024), requestContext(ctx));
-    ctx.set('Cache-Control', 'no-store');
     ctx.body = message(secret);
   });
 

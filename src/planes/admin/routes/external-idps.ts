@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { ExternalIdpService } from '../../../services/external-idps.js';
 import { requestContext } from '../request-context.js';
 import { jsonFields } from '../../shared/input.js';
-import { message, optionalTrimmed } from './admin-input.js';
+import { message, optionalTrimmed, sendList } from './admin-input.js';
 
 function idpInput(ctx: Context) {
   const f = jsonFields(ctx);
@@ -24,7 +24,7 @@ function idpInput(ctx: Context) {
 export function externalIdpRoutes(router: Router, idps: ExternalIdpService): void {
   for (const prefix of ['', '/admin']) {
     router.get(`${prefix}/clients/:clientId/idp`, async (ctx) => {
-      ctx.body = await idps.list(ctx.params.clientId ?? '');
+      sendList(ctx, await idps.list(ctx.params.clientId ?? ''));
     });
     router.post(`${prefix}/clients/:clientId/idp`, async (ctx) => {
       ctx.body = await idps.create(ctx.params.clientId ?? '', idpInput(ctx), requestContext(ctx));

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { KeyManager } from '../../../crypto/keyring.js';
 import { notFound } from '../../shared/errors.js';
 import { requestContext } from '../request-context.js';
+import { sendList } from './admin-input.js';
 
 export interface KeyManagers {
   auth: KeyManager<'auth'>;
@@ -16,7 +17,7 @@ export function keyRoutes(router: Router, keys: KeyManagers): void {
     throw notFound("Unknown plane; use 'auth' or 'admin'");
   };
   router.get('/keys/:plane', (ctx) => {
-    ctx.body = managerFor(ctx.params.plane).list();
+    sendList(ctx, managerFor(ctx.params.plane).list());
   });
   router.post('/keys/:plane/rotate', async (ctx) => {
     const manager = managerFor(ctx.params.plane);

@@ -4,7 +4,7 @@ import type { RedirectUriService } from '../../../services/redirect-uris.js';
 import { badRequest } from '../../shared/errors.js';
 import { requestContext } from '../request-context.js';
 import { jsonValue } from '../../shared/input.js';
-import { message } from './admin-input.js';
+import { message, sendList } from './admin-input.js';
 
 /** The body may be a bare JSON string (original) or `{"uri":…}` / `{"redirect_uri":…}` (contract.md). */
 function uriOf(value: unknown): string {
@@ -35,6 +35,6 @@ export function redirectUriRoutes(router: Router, uris: RedirectUriService): voi
     ctx.status = 201;
   });
   router.get('/clients/:id/redirect-uris', async (ctx) => {
-    ctx.body = await uris.list(ctx.params.id ?? '');
+    sendList(ctx, await uris.list(ctx.params.id ?? ''));
   });
 }

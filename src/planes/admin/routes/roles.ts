@@ -78,7 +78,8 @@ export function permissionRoutes(router: Router, permissions: PermissionService)
     ctx.body = await permissions.create(stringField(jsonFields(ctx), 'name', 256), requestContext(ctx));
   });
   router.put('/permissions/:id', async (ctx) => {
-    ctx.body = await permissions.rename(ctx.params.id ?? '', stringField(jsonFields(ctx), 'name', 256), requestContext(ctx));
+    // contract.md: partial bodies on every PUT; an absent (or null) name keeps the current one.
+    ctx.body = await permissions.rename(ctx.params.id ?? '', optionalString(jsonFields(ctx), 'name', 256) ?? undefined, requestContext(ctx));
   });
   router.get('/permissions', async (ctx) => {
     sendList(ctx, await permissions.list());

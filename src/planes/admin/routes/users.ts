@@ -66,7 +66,7 @@ export function userRoutes(router: Router, users: UserService): void {
   });
   router.post('/users/:id/set-lockout', async (ctx) => {
     const f = jsonFields(ctx);
-    if (!('lockout_until' in f)) throw badRequest("Field 'lockout_until' is required (an ISO-8601 date, or null to clear)");
+    // reference/admin-api.md: an omitted lockout_until was 0001-01-01 (a past date), i.e. it clears; so do null and absent.
     ctx.body = message(await users.setLockout(ctx.params.id ?? '', optionalString(f, 'lockout_until', 64) ?? null, requestContext(ctx)));
   });
 }

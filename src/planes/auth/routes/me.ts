@@ -8,6 +8,12 @@ import { requestContext } from '../request-context.js';
 const scopesOf = (claims: JWTPayload): string[] =>
   typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
 
+/** Every list route sets X-Total-Count (contract.md); these lists are whole, so it is their length. */
+function sendWhole<T>(ctx: Context, items: T[]): void {
+  ctx.set('X-Total-Count', String(items.length));
+  ctx.body = items;
+}
+
 const claimsOf = (ctx: Context): JWTPayload => ctx.state.token as JWTPayload;
 
 /** The user behind a user token; machine (client_credentials) tokens have none: 403. */
@@ -55,10 +61,10 @@ export function meRoutes(router: Router, selfService?: SelfService): void {
 
   if (!selfService) return;
   router.get('/me/sessions', async (ctx) => {
-    ctx.body = await selfService.sessions(userOf(ctx).userId);
+    sendWhole(ctx, await selfService.sessions(userOf(ctx).userId));
   });
   router.get('/me/refresh-tokens', async (ctx) => {
-    ctx.body = await selfService.refreshTokens(userOf(ctx).userId);
+    sendWhole(ctx, await selfService.refreshTokens(userOf(ctx).userId));
   });
   router.post('/logout', async (ctx) => {
     const { userId, clientId } = userOf(ctx);
