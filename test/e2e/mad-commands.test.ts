@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
 import { mad, type MadResult } from '../helpers/mad.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -209,5 +210,31 @@ mad session logout`;
     expect((await json(['refreshtoken', 'get', '--id', rts[0].id])).user_id).toBe(u.id);
     expect(await text(['refreshtoken', 'get', '--id', rts[0].id])).toMatch(/^Id: /);
     expect(await text(['sessionctl', 'list-by-user', '--user-id', u.id])).toMatch(/madotp|auth/);
+  });
+
+  it('sessionctl and refreshtoken lists page past the server\'s 1000-row page', async () => {
+    const a = arrange(server);
+    const u = await a.user();
+    const n = 1005;
+    const now = new Date().toISOString();
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    const ids = Array.from({ length: n }, () => randomUUID());
+    a.db.transaction(() => {
+      const s = a.db.prepare("INSERT INTO sessions (id, user_id, client_identifier, issued_at, expires_at) VALUES (?, ?, 'bulk', ?, ?)");
+      const r = a.db.prepare(`INSERT INTO refresh_tokens (id, user_id, session_id, client_identifier, token_sha256, family_id, issued_at, expires_at)
+        VALUES (?, ?, ?, 'bulk', ?, ?, ?, ?)`);
+      for (const id of ids) {
+        s.run(id, u.id, now, later);
+        r.run(id, u.id, id, `sha-${id}`, id, now, later);
+      }
+    })();
+    a.close();
+    const sessions: any[] = await json(['sessionctl', 'list']);
+    expect(new Set(sessions.map((x) => x.id)).size).toBe(sessions.length);
+    expect(sessions.filter((x) => x.user_id === u.id)).toHaveLength(n);
+    expect(await json(['sessionctl', 'list-by-user', '--user-id', u.id])).toHaveLength(n);
+    const rts: any[] = await json(['refreshtoken', 'list']);
+    expect(rts.filter((x) => x.user_id === u.id)).toHaveLength(n);
+    expect(await json(['refreshtoken', 'list-by-user', '--user-id', u.id])).toHaveLength(n);
   });
 });
