@@ -94,4 +94,43 @@ describe('mad session, ping, version, key, token', () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/revoked/);
   });
+
+  it('logout whose revoke fails exits 1 with a JSON error and keeps ~/.mad_token for a retry', async () => {
+    await run(['session', 'login'], { MAD_ADMIN_USERNAME: ADMIN_USERNAME, MAD_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    const token = readFileSync(join(home.dir, '.mad_token'), 'utf8').trim();
+    const down = await mad(['--admin-url', 'http://127.0.0.1:1', 'session', 'logout', '--json'], { home: home.dir });
+    expect(down.code).toBe(1);
+    expect(down.stdout.trim().split('\n')).toHaveLength(1);
+    expect(down.json).toEqual({ success: false, message: expect.stringMatching(/Could not revoke/) });
+    expect(readFileSync(join(home.dir, '.mad_token'), 'utf8').trim()).toBe(token);
+    const text = await mad(['--admin-url', 'http://127.0.0.1:1', 'session', 'logout'], { home: home.dir });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toMatch(/Could not revoke/);
+    // the retry against the live server works
+    expect((await run(['session', 'logout'])).code).toBe(0);
+    expect(existsSync(join(home.dir, '.mad_token'))).toBe(false);
+    // a token the server already refuses (revoked) still logs out locally
+    await run(['session', 'login'], { MAD_ADMIN_USERNAME: ADMIN_USERNAME, MAD_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    const second = readFileSync(join(home.dir, '.mad_token'), 'utf8').trim();
+    expect((await run(['session', 'logout', '--no-config'], { MAD_ADMIN_TOKEN: second })).code).toBe(0);
+    const again = await run(['session', 'logout']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(existsSync(join(home.dir, '.mad_token'))).toBe(false);
+  });
+
+  it('logout revokes a token given only by MAD_ADMIN_TOKEN or --admin-token', async () => {
+    const other = tempDir('mad-home-3-');
+    for (const how of ['env', 'flag'] as const) {
+      await run(['session', 'login'], { MAD_ADMIN_USERNAME: ADMIN_USERNAME, MAD_ADMIN_PASSWORD: ADMIN_PASSWORD });
+      const token = readFileSync(join(home.dir, '.mad_token'), 'utf8').trim();
+      const args = ['--admin-url', server.adminUrl, 'session', 'logout', '--json', ...(how === 'flag' ? ['--admin-token', token] : [])];
+      const r = await mad(args, { home: other.dir, env: how === 'env' ? { MAD_ADMIN_TOKEN: token } : {} });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json).toMatchObject({ success: true });
+      const stale = await mad(['--admin-url', server.adminUrl, 'key', 'list', '--no-config'], { home: other.dir, env: { MAD_ADMIN_TOKEN: token } });
+      expect(stale.code, how).toBe(1);
+    }
+    other.cleanup();
+  });
 });
