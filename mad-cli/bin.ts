@@ -16,6 +16,13 @@ import { refreshtokenCommands, sessionctlCommands } from './commands/sessions.js
 import { userCommands } from './commands/user.js';
 import { VERSION } from './version.js';
 
+/** --json or --format json on the command line (yargs has not parsed it when a usage error stops it). */
+function wantsJson(args: string[]): boolean {
+  const end = args.indexOf('--');
+  const own = end === -1 ? args : args.slice(0, end);
+  return own.some((a, i) => a === '--json' || a === '--json=true' || a === '--format=json' || (a === '--format' && own[i + 1] === 'json'));
+}
+
 export async function run(args: string[]): Promise<void> {
   await yargs(args)
     .scriptName('mad')
@@ -47,6 +54,7 @@ export async function run(args: string[]): Promise<void> {
     .fail((msg, err) => {
       if (err) throw err;
       process.stderr.write(`${msg}\nRun 'mad --help' for usage.\n`);
+      if (wantsJson(args)) process.stdout.write(`${JSON.stringify({ success: false, message: msg })}\n`);
       process.exit(EXIT_USAGE);
     })
     .parseAsync();

@@ -68,6 +68,13 @@ describe('mad session, ping, version, key, token', () => {
   it('usage errors exit 2; connection failures exit 1', async () => {
     expect((await run(['no-such-command'])).code).toBe(2);
     expect((await run(['key'])).code).toBe(2);
+    for (const args of [['no-such-command', '--json'], ['user', 'get', '--json'], ['--format', 'json', 'user', 'get'], ['key', '--format=json']]) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.json, args.join(' ')).toEqual({ success: false, message: expect.any(String) });
+      expect(r.json.message.length).toBeGreaterThan(0);
+    }
     const down = await mad(['--admin-url', 'http://127.0.0.1:1', 'ping', '--json'], { home: home.dir });
     expect(down.code).toBe(1);
     expect(down.json.success).toBe(false);
