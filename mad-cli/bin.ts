@@ -5,6 +5,7 @@
  */
 import yargs from 'yargs';
 import { EXIT_USAGE } from './errors.js';
+import { normalizeBooleans } from './options.js';
 import { keyCommands, pingCommand, tokenCommand, versionCommand } from './commands/misc.js';
 import { auditlogCommands } from './commands/auditlog.js';
 import { clientCommands } from './commands/client.js';
@@ -24,6 +25,7 @@ function wantsJson(args: string[]): boolean {
 }
 
 export async function run(args: string[]): Promise<void> {
+  args = normalizeBooleans(args);
   await yargs(args)
     .scriptName('mad')
     .usage('mad - microauthd CLI\n\nUsage: mad <command> <subcommand> [options]')
@@ -52,7 +54,9 @@ export async function run(args: string[]): Promise<void> {
     .help()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
+      // YError: yargs' own validation (an option's coerce refused the value); anything else is a bug.
+      if (err && err.name !== 'YError') throw err;
+      if (!msg) msg = err?.message ?? 'Invalid usage.';
       process.stderr.write(`${msg}\nRun 'mad --help' for usage.\n`);
       if (wantsJson(args)) process.stdout.write(`${JSON.stringify({ success: false, message: msg })}\n`);
       process.exit(EXIT_USAGE);

@@ -237,4 +237,33 @@ mad session logout`;
     expect(rts.filter((x) => x.user_id === u.id)).toHaveLength(n);
     expect(await json(['refreshtoken', 'list-by-user', '--user-id', u.id])).toHaveLength(n);
   });
+
+  it('integer options refuse anything but digits (usage error, nothing sent)', async () => {
+    const before = (await json(['auditlog', 'list', '--limit', '1000'])).length;
+    for (const args of [['sessionctl', 'purge', '--older-than', 'abc'], ['sessionctl', 'purge', '--older-than', '-5'],
+      ['refreshtoken', 'purge-refresh', '--older-than', '1.5'], ['auditlog', 'list', '--limit', 'ten'], ['auditlog', 'purge', '--days', '1e3'],
+      ['client', 'create', '--client-id', 'mad-int-client', '--gen-password', 'abc']]) {
+      const r = await run([...args, '--json']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.json, args.join(' ')).toEqual({ success: false, message: expect.stringMatching(/must be a non-negative integer/) });
+    }
+    expect((await run(['client', 'get', '--id', 'mad-int-client'])).code).toBe(1);
+    expect((await json(['auditlog', 'list', '--limit', '1000'])).length).toBe(before);
+  });
+
+  it('boolean options take True/False in any case', async () => {
+    const c = await json(['client', 'create', '--client-id', 'mad-bool-client']);
+    await json(['client', 'set-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP', '--enable', 'True']);
+    expect(await json(['client', 'get-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP'])).toBe(true);
+    await json(['client', 'set-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP', '--enable', 'False']);
+    expect(await json(['client', 'get-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP'])).toBe(false);
+    await json(['client', 'set-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP', '--enable=TRUE']);
+    expect(await json(['client', 'get-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP'])).toBe(true);
+    expect((await json(['client', 'update', '--id', c.id, '--is-active', 'False'])).is_active).toBe(false);
+    const u = await json(['user', 'create', '--username', 'madbool', '--user-email', 'madbool@example.com', '--user-password', 'pw-madbool-1']);
+    expect((await json(['user', 'update', '--id', u.id, '--is-active', 'FALSE'])).is_active).toBe(false);
+    expect((await json(['user', 'list', '--inactive', 'True'])).map((x: any) => x.id)).toContain(u.id);
+    await json(['sessionctl', 'purge', '--older-than', '86400', '--expired', 'False', '--revoked', 'True']);
+    await json(['refreshtoken', 'purge-refresh', '--older-than', '86400', '--expired', 'TRUE', '--revoked', 'false']);
+  });
 });
