@@ -1,6 +1,7 @@
 import { decodeJwt } from 'jose';
 import { AdminClient, MadApiError } from '../../bindings/typescript/index.js';
 import { command, group } from '../command.js';
+import { warnIfExpired } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ask, readStdin } from '../prompt.js';
 
@@ -82,8 +83,10 @@ const status = command('status', 'Show who the stored admin token belongs to (of
       process.exitCode = 1;
       return cli.out.asJson ? cli.out.json({ success: false, message: 'Not logged in.' }) : cli.out.line('Not logged in.');
     }
+    warnIfExpired(token, cli.out);
     const claims = decodeJwt(token);
-    const role = Array.isArray(claims.roles) && claims.roles.length ? String(claims.roles[0]) : '(none)';
+    const roles = Array.isArray(claims.roles) && claims.roles.length ? claims.roles : claims.role;
+    const role = Array.isArray(roles) ? (roles.length ? String(roles[0]) : '(none)') : typeof roles === 'string' && roles ? roles : '(none)';
     const expiresAt = typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : '';
     cli.out.result({ success: true, sub: claims.sub ?? '', role, expires_at: expiresAt, token_use: claims.token_use ?? '' }, () => [
       `Logged in as: ${claims.sub ?? ''}`,

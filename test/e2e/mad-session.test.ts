@@ -58,6 +58,16 @@ describe('mad session, ping, version, key, token', () => {
     expect(csv.stdout.split('\n')[0]).toBe('Kid,Alg,Status,Created,Published until');
   });
 
+  it('status warns about an expired token and reads the role claim when roles is missing', async () => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const exp = Math.floor(Date.now() / 1000) - 60;
+    const expired = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64({ sub: 'u-1', role: 'MadAdmin', exp, token_use: 'access' })}.c2ln`;
+    const r = await mad(['session', 'status', '--json', '--no-config'], { home: home.dir, env: { MAD_ADMIN_TOKEN: expired } });
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ success: true, sub: 'u-1', role: 'MadAdmin', expires_at: new Date(exp * 1000).toISOString() });
+    expect(r.stderr).toMatch(/Token is expired/);
+  });
+
   it('token decodes a JWT offline', async () => {
     const token = readFileSync(join(home.dir, '.mad_token'), 'utf8').trim();
     const r = await run(['token', '--token', token, '--json']);
