@@ -1,4 +1,4 @@
-import { statSync, readFileSync, existsSync } from 'node:fs';
+import { statSync, lstatSync, readFileSync, readdirSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mad } from '../helpers/mad.js';
@@ -29,6 +29,28 @@ describe('mad session, ping, version, key, token', () => {
     expect(r.json).toMatchObject({ success: true, message: 'Login successful' });
     for (const f of ['.mad_token', '.mad_url']) expect(statSync(join(home.dir, f)).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(home.dir, '.mad_url'), 'utf8').trim()).toBe(server.adminUrl);
+  });
+
+  it('replaces the token files (new 0600 file renamed over them) instead of writing through an existing file or link', async () => {
+    const other = tempDir('mad-home-link-');
+    const outside = tempDir('mad-outside-');
+    const leak = join(outside.dir, 'world-readable');
+    writeFileSync(leak, '', { mode: 0o644 });
+    symlinkSync(leak, join(other.dir, '.mad_token'));
+    writeFileSync(join(other.dir, '.mad_url'), 'old\n', { mode: 0o644 });
+    const r = await mad(['--admin-url', server.adminUrl, 'session', 'login', '--username', ADMIN_USERNAME, '--password-stdin'],
+      { home: other.dir, stdin: `${ADMIN_PASSWORD}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(leak, 'utf8')).toBe('');
+    expect(statSync(leak).mode & 0o777).toBe(0o644);
+    for (const f of ['.mad_token', '.mad_url']) {
+      const st = lstatSync(join(other.dir, f));
+      expect(st.isFile(), f).toBe(true);
+      expect(st.mode & 0o777, f).toBe(0o600);
+    }
+    expect(readdirSync(other.dir).sort()).toEqual(['.mad_token', '.mad_url']);
+    other.cleanup();
+    outside.cleanup();
   });
 
   it('logs in from MAD_ADMIN_USERNAME / MAD_ADMIN_PASSWORD', async () => {
