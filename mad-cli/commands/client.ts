@@ -19,6 +19,8 @@ const create = command<{ 'client-id': string; secret?: string; 'gen-password'?: 
     if (secret) body.client_secret = secret;
     const c = await api.createClient(cli.client(), body);
     const shown = secret ?? s(c.client_secret);
+    // -q prints only the id on stdout; the secret (server-generated or --gen-password) is shown once, so it goes to stderr.
+    if (cli.out.options.quiet && !cli.out.asJson && shown) cli.out.warn(`Client secret (store it now, it is not shown again): ${shown}`);
     cli.out.result(secret ? { ...c, client_secret: secret } : c,
       () => [`Created client ${s(c.client_id)} with ID: ${s(c.id)}`, ...(shown ? [`Client secret (store it now, it is not shown again): ${shown}`] : [])], s(c.id));
   });

@@ -136,6 +136,12 @@ mad session logout`;
     expect(c.client_secret).toMatch(/^[A-Za-z0-9_-]{32,}$/);
     expect(await text(['client', 'create', '--client-id', 'mad-app2', '--gen-password', '24'])).toMatch(/Client secret .*: [A-Za-z0-9_-]{24}$/m);
     expect((await json(['client', 'get', '--id', c.id])).client_id).toBe('mad-app');
+    for (const extra of [[], ['--gen-password', '20']]) {
+      const quiet = await run(['client', 'create', '--client-id', `mad-quiet-${extra.length}`, '-q', ...extra]);
+      expect(quiet.code, quiet.stderr).toBe(0);
+      expect(quiet.stdout.trim()).toMatch(/^[0-9a-f-]{36}$/);
+      expect(quiet.stderr).toMatch(/^Client secret \(store it now, it is not shown again\): [A-Za-z0-9_-]{20,}$/m);
+    }
     expect((await json(['client', 'update', '--id', c.id, '--display-name', 'Renamed'])).display_name).toBe('Renamed');
     expect((await json(['client', 'list'])).map((x: any) => x.client_id)).toContain('mad-app');
     expect(await text(['client', 'id-by-name', '--client-id', 'mad-app'])).toContain(c.id);
