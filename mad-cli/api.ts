@@ -18,6 +18,18 @@ async function list<T>(c: AdminClient, path: string, query?: Record<string, stri
   return { items, total: Number(res.headers.get('X-Total-Count') ?? items.length) };
 }
 
+/** The most rows the server answers per list call; `listAll` pages with offset until X-Total-Count is reached. */
+export const PAGE_SIZE = 1000;
+
+async function listAll<T>(c: AdminClient, path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<Listed<T>> {
+  const items: T[] = [];
+  for (let offset = 0; ; offset += PAGE_SIZE) {
+    const page = await list<T>(c, path, { ...query, limit: PAGE_SIZE, offset });
+    items.push(...page.items);
+    if (page.items.length < PAGE_SIZE || items.length >= page.total) return { items, total: page.total };
+  }
+}
+
 const get = <T>(c: AdminClient, path: string, query?: Record<string, string | number | boolean | undefined>) =>
   c.transport.request<T>({ method: 'GET', path, ...(query ? { query } : {}) });
 const send = <T>(c: AdminClient, method: 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown) =>
@@ -100,14 +112,14 @@ export const api = {
   updateIdp: (c: AdminClient, clientId: string, idpId: string, body: Json) => send<Json>(c, 'PUT', `/clients/${enc(clientId)}/idp/${enc(idpId)}`, body),
   deleteIdp: (c: AdminClient, clientId: string, idpId: string) => send<MessageResponse>(c, 'DELETE', `/clients/${enc(clientId)}/idp/${enc(idpId)}`),
   // sessions, refresh tokens, audit
-  listSessions: (c: AdminClient) => list<Json>(c, '/sessions', { limit: 1000 }),
+  listSessions: (c: AdminClient) => listAll<Json>(c, '/sessions'),
   getSession: (c: AdminClient, jti: string) => get<Json>(c, `/sessions/${enc(jti)}`),
-  sessionsOfUser: (c: AdminClient, userId: string) => list<Json>(c, `/sessions/user/${enc(userId)}`),
+  sessionsOfUser: (c: AdminClient, userId: string) => listAll<Json>(c, `/sessions/user/${enc(userId)}`),
   revokeSession: (c: AdminClient, jti: string) => send<Json>(c, 'DELETE', `/sessions/${enc(jti)}`),
   purgeSessions: (c: AdminClient, body: Json) => send<MessageResponse>(c, 'POST', '/sessions/purge', body),
   introspect: (c: AdminClient, token: string) => send<Json>(c, 'POST', '/introspect', { token }),
-  listRefreshTokens: (c: AdminClient) => list<Json>(c, '/refresh-tokens', { limit: 1000 }),
-  refreshTokensOfUser: (c: AdminClient, userId: string) => list<Json>(c, `/refresh-tokens/user/${enc(userId)}`),
+  listRefreshTokens: (c: AdminClient) => listAll<Json>(c, '/refresh-tokens'),
+  refreshTokensOfUser: (c: AdminClient, userId: string) => listAll<Json>(c, `/refresh-tokens/user/${enc(userId)}`),
   getRefreshToken: (c: AdminClient, id: string) => get<Json>(c, `/refresh-tokens/${enc(id)}`),
   purgeRefreshTokens: (c: AdminClient, body: Json) => send<MessageResponse>(c, 'POST', '/refresh-tokens/purge', body),
   listAudit: (c: AdminClient, query: Record<string, string | number | undefined>) => list<Json>(c, '/audit-logs', query),

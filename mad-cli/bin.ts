@@ -5,6 +5,7 @@
  */
 import yargs from 'yargs';
 import { EXIT_USAGE } from './errors.js';
+import { normalizeBooleans } from './options.js';
 import { keyCommands, pingCommand, tokenCommand, versionCommand } from './commands/misc.js';
 import { auditlogCommands } from './commands/auditlog.js';
 import { clientCommands } from './commands/client.js';
@@ -16,7 +17,15 @@ import { refreshtokenCommands, sessionctlCommands } from './commands/sessions.js
 import { userCommands } from './commands/user.js';
 import { VERSION } from './version.js';
 
+/** --json or --format json on the command line (yargs has not parsed it when a usage error stops it). */
+function wantsJson(args: string[]): boolean {
+  const end = args.indexOf('--');
+  const own = end === -1 ? args : args.slice(0, end);
+  return own.some((a, i) => a === '--json' || a === '--json=true' || a === '--format=json' || (a === '--format' && own[i + 1] === 'json'));
+}
+
 export async function run(args: string[]): Promise<void> {
+  args = normalizeBooleans(args);
   await yargs(args)
     .scriptName('mad')
     .usage('mad - microauthd CLI\n\nUsage: mad <command> <subcommand> [options]')
@@ -45,8 +54,11 @@ export async function run(args: string[]): Promise<void> {
     .help()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
+      // YError: yargs' own validation (an option's coerce refused the value); anything else is a bug.
+      if (err && err.name !== 'YError') throw err;
+      if (!msg) msg = err?.message ?? 'Invalid usage.';
       process.stderr.write(`${msg}\nRun 'mad --help' for usage.\n`);
+      if (wantsJson(args)) process.stdout.write(`${JSON.stringify({ success: false, message: msg })}\n`);
       process.exit(EXIT_USAGE);
     })
     .parseAsync();

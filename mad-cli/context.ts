@@ -46,7 +46,8 @@ export function createCli(argv: GlobalArgs): Cli {
   };
 }
 
-function warnIfExpired(token: string, out: Output): void {
+/** The expired-token (or not-a-JWT) warning on stderr. */
+export function warnIfExpired(token: string, out: Output): void {
   try {
     const { exp } = decodeJwt(token);
     if (typeof exp === 'number' && exp * 1000 < Date.now()) {

@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** `~/.mad_token` and `~/.mad_url` (the original's files), written 0600. HOME decides where `~` is. */
 export interface TokenStore {
@@ -18,9 +19,21 @@ function readTrimmed(file: string): string | undefined {
   return value || undefined;
 }
 
+/**
+ * Writes a new 0600 file beside the target and renames it over the target: the content never sits in a file
+ * with a wider mode (an existing file keeps its mode on write), and a symlink or hard link at the target is
+ * replaced, not written through.
+ */
 function writePrivate(file: string, content: string): void {
-  writeFileSync(file, content, { mode: 0o600 });
-  chmodSync(file, 0o600); // an existing file keeps its old mode on write
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' }); // created new: mode is 0600 minus the umask, never wider
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 export function fileTokenStore(): TokenStore {

@@ -1,10 +1,10 @@
 import { api } from '../api.js';
 import { command, group } from '../command.js';
 import { UsageError } from '../errors.js';
-import { required, s } from '../options.js';
+import { intOption, required, s } from '../options.js';
 
 const list = command<{ 'user-id'?: string; action?: string; limit?: number }>('list', 'List audit records (newest first)',
-  (y) => y.option('user-id', { type: 'string' }).option('action', { type: 'string' }).option('limit', { type: 'number' }) as never,
+  (y) => y.option('user-id', { type: 'string' }).option('action', { type: 'string' }).option('limit', intOption('limit')) as never,
   async (a, cli) => {
     const { items } = await api.listAudit(cli.client(), { userId: a['user-id'], action: a.action, limit: a.limit });
     cli.out.list(items, [{ header: 'Id', value: (x) => x.id }, { header: 'User', value: (x) => x.actor_id }, { header: 'Action', value: (x) => x.action },
@@ -20,7 +20,7 @@ const get = command<{ id: string }>('get', 'Show an audit record', required('id'
 });
 
 const purge = command<{ days: number }>('purge', 'Delete audit records older than N days',
-  (y) => y.option('days', { type: 'number', demandOption: true }) as never, async (a, cli) => {
+  (y) => y.option('days', intOption('days', { demandOption: true })) as never, async (a, cli) => {
     if (!(a.days > 0)) throw new UsageError('--days must be greater than 0.');
     await api.purgeAudit(cli.client(), a.days);
     cli.out.message(`Purged audit logs older than ${a.days} days.`);

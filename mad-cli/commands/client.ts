@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { api, type Json } from '../api.js';
 import { command, group } from '../command.js';
 import { UsageError } from '../errors.js';
-import { options, required, s, type Y } from '../options.js';
+import { intOption, options, required, s, type Y } from '../options.js';
 
 const create = command<{ 'client-id': string; secret?: string; 'gen-password'?: number; 'display-name'?: string; audience: string }>(
   'create', 'Create a client (without --secret/--gen-password the server generates a secret, shown once)',
   (y) => (options(['client-id'], ['secret', 'display-name'])(y) as Y)
-    .option('gen-password', { type: 'number', describe: 'Generate a URL-safe secret of this many characters (min 8) locally' })
+    .option('gen-password', intOption('gen-password', { describe: 'Generate a URL-safe secret of this many characters (min 8) locally' }))
     .option('audience', { type: 'string', default: 'microauthd' }) as never,
   async (a, cli) => {
     let secret = a.secret;
@@ -19,6 +19,8 @@ const create = command<{ 'client-id': string; secret?: string; 'gen-password'?: 
     if (secret) body.client_secret = secret;
     const c = await api.createClient(cli.client(), body);
     const shown = secret ?? s(c.client_secret);
+    // -q prints only the id on stdout; the secret (server-generated or --gen-password) is shown once, so it goes to stderr.
+    if (cli.out.options.quiet && !cli.out.asJson && shown) cli.out.warn(`Client secret (store it now, it is not shown again): ${shown}`);
     cli.out.result(secret ? { ...c, client_secret: secret } : c,
       () => [`Created client ${s(c.client_id)} with ID: ${s(c.id)}`, ...(shown ? [`Client secret (store it now, it is not shown again): ${shown}`] : [])], s(c.id));
   });

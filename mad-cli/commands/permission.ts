@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { command, group } from '../command.js';
-import { required, s } from '../options.js';
+import { UsageError } from '../errors.js';
+import { options, required, s } from '../options.js';
 
 const columns = [{ header: 'Id', value: (p: Record<string, unknown>) => p.id }, { header: 'Name', value: (p: Record<string, unknown>) => p.name }];
 
@@ -9,7 +10,8 @@ const create = command<{ name: string }>('create', 'Create a permission', requir
   cli.out.result(p, () => `Created permission ${s(p.name)} with ID: ${s(p.id)}`, s(p.id));
 });
 
-const update = command<{ id: string; name: string }>('update', 'Rename a permission', required('id', 'name'), async (a, cli) => {
+const update = command<{ id: string; name?: string }>('update', 'Rename a permission', options(['id'], ['name']), async (a, cli) => {
+  if (a.name === undefined) throw new UsageError('You must provide at least one field to update.');
   const p = await api.updatePermission(cli.client(), a.id, { id: a.id, name: a.name });
   cli.out.result(p, () => `Permission updated: ${s(p.name)}`);
 });

@@ -1,5 +1,7 @@
 import { decodeJwt } from 'jose';
+import { AdminClient, MadApiError } from '../../bindings/typescript/index.js';
 import { command, group } from '../command.js';
+import { warnIfExpired } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ask, readStdin } from '../prompt.js';
 
@@ -37,19 +39,40 @@ const login = command<LoginArgs>('login', 'Sign in as an administrator and store
       () => `Logged in as ${sub}. Run \`mad session logout\` when finished.`);
   });
 
-const logout = command('logout', 'Revoke the stored admin session on the server and delete ~/.mad_token', (y) => y as never,
-  async (_argv, cli) => {
-    const token = cli.store.readToken();
+/**
+ * Revokes the admin token in use (--admin-token, else MAD_ADMIN_TOKEN, else ~/.mad_token) on the server, then
+ * deletes ~/.mad_token when it holds that token. A token the server already refuses (401: revoked or expired)
+ * counts as logged out. Any other failure (server unreachable, 5xx, …) exits 1 and keeps ~/.mad_token, so the
+ * logout can be retried.
+ */
+const logout = command('logout', 'Revoke the admin session on the server and delete ~/.mad_token', (y) => y as never,
+  async (argv, cli) => {
+    const stored = cli.store.readToken();
+    const token = argv['admin-token'] || process.env.MAD_ADMIN_TOKEN || stored;
     if (token) {
+      let jti: unknown;
       try {
-        const { jti } = decodeJwt(token);
-        const client = cli.client();
-        if (typeof jti === 'string') await client.transport.request({ method: 'DELETE', path: `/sessions/${encodeURIComponent(jti)}` });
-      } catch (err) {
-        cli.out.warn(`Could not revoke the session on the server: ${(err as Error).message}`);
+        jti = decodeJwt(token).jti;
+      } catch {
+        jti = undefined;
+      }
+      if (typeof jti === 'string') {
+        const client = new AdminClient({ baseUrl: cli.adminUrl, token });
+        try {
+          await client.transport.request({ method: 'DELETE', path: `/sessions/${encodeURIComponent(jti)}` });
+        } catch (err) {
+          if (!(err instanceof MadApiError && err.status === 401)) {
+            throw new MadApiError(err instanceof MadApiError ? err.status : 0,
+              `Could not revoke the session on the server (${(err as Error).message}); ~/.mad_token kept, retry \`mad session logout\`.`, undefined);
+          }
+          cli.out.warn(`The server no longer accepts this token (${err.message}); nothing left to revoke.`);
+        }
+      } else {
+        cli.out.warn('The admin token is not a JWT with a jti; nothing to revoke on the server.');
       }
     }
-    cli.store.clearToken();
+    if (stored !== undefined && stored === token) cli.store.clearToken();
+    else if (stored !== undefined) cli.out.warn('~/.mad_token holds a different token; it was kept.');
     cli.out.message('Logged out. Token cache cleared.');
   });
 
@@ -60,8 +83,10 @@ const status = command('status', 'Show who the stored admin token belongs to (of
       process.exitCode = 1;
       return cli.out.asJson ? cli.out.json({ success: false, message: 'Not logged in.' }) : cli.out.line('Not logged in.');
     }
+    warnIfExpired(token, cli.out);
     const claims = decodeJwt(token);
-    const role = Array.isArray(claims.roles) && claims.roles.length ? String(claims.roles[0]) : '(none)';
+    const roles = Array.isArray(claims.roles) && claims.roles.length ? claims.roles : claims.role;
+    const role = Array.isArray(roles) ? (roles.length ? String(roles[0]) : '(none)') : typeof roles === 'string' && roles ? roles : '(none)';
     const expiresAt = typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : '';
     cli.out.result({ success: true, sub: claims.sub ?? '', role, expires_at: expiresAt, token_use: claims.token_use ?? '' }, () => [
       `Logged in as: ${claims.sub ?? ''}`,

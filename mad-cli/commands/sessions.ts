@@ -1,6 +1,6 @@
 import { api, type Json } from '../api.js';
 import { command, group } from '../command.js';
-import { required, s, type Y } from '../options.js';
+import { intOption, required, s, type Y } from '../options.js';
 
 const sessionColumns = [{ header: 'Id', value: (x: Json) => x.id }, { header: 'UserId', value: (x: Json) => x.user_id },
   { header: 'Client', value: (x: Json) => x.client_id }, { header: 'Use', value: (x: Json) => x.mad_use },
@@ -9,7 +9,7 @@ const refreshColumns = [{ header: 'Id', value: (x: Json) => x.id }, { header: 'U
   { header: 'Client', value: (x: Json) => x.client_id }, { header: 'Revoked', value: (x: Json) => x.is_revoked },
   { header: 'Expires At', value: (x: Json) => x.expires_at }];
 
-const purgeOptions = (y: Y) => y.option('older-than', { type: 'number', demandOption: true, describe: 'Seconds' })
+const purgeOptions = (y: Y) => y.option('older-than', intOption('older-than', { demandOption: true, describe: 'Seconds' }))
   .option('expired', { type: 'boolean', default: false }).option('revoked', { type: 'boolean', default: false }) as never;
 type PurgeArgs = { 'older-than': number; expired: boolean; revoked: boolean };
 const purgeBody = (a: PurgeArgs) => ({ older_than_seconds: a['older-than'], purge_expired: a.expired, purge_revoked: a.revoked });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
 import { mad, type MadResult } from '../helpers/mad.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -93,6 +94,9 @@ mad session logout`;
     expect(await text(['role', 'id-by-name', '--name', 'mad-role'])).toContain(role.id);
     const perm = await json(['permission', 'create', '--name', 'mad-perm']);
     expect((await json(['permission', 'update', '--id', perm.id, '--name', 'mad-perm2'])).name).toBe('mad-perm2');
+    const nothing = await run(['permission', 'update', '--id', perm.id, '--json']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.json).toEqual({ success: false, message: 'You must provide at least one field to update.' });
     expect((await json(['permission', 'get', '--id', perm.id])).name).toBe('mad-perm2');
     expect((await json(['permission', 'list'])).map((p: any) => p.id)).toContain(perm.id);
     expect(await text(['permission', 'id-by-name', '--name', 'mad-perm2'])).toContain(perm.id);
@@ -132,6 +136,12 @@ mad session logout`;
     expect(c.client_secret).toMatch(/^[A-Za-z0-9_-]{32,}$/);
     expect(await text(['client', 'create', '--client-id', 'mad-app2', '--gen-password', '24'])).toMatch(/Client secret .*: [A-Za-z0-9_-]{24}$/m);
     expect((await json(['client', 'get', '--id', c.id])).client_id).toBe('mad-app');
+    for (const extra of [[], ['--gen-password', '20']]) {
+      const quiet = await run(['client', 'create', '--client-id', `mad-quiet-${extra.length}`, '-q', ...extra]);
+      expect(quiet.code, quiet.stderr).toBe(0);
+      expect(quiet.stdout.trim()).toMatch(/^[0-9a-f-]{36}$/);
+      expect(quiet.stderr).toMatch(/^Client secret \(store it now, it is not shown again\): [A-Za-z0-9_-]{20,}$/m);
+    }
     expect((await json(['client', 'update', '--id', c.id, '--display-name', 'Renamed'])).display_name).toBe('Renamed');
     expect((await json(['client', 'list'])).map((x: any) => x.client_id)).toContain('mad-app');
     expect(await text(['client', 'id-by-name', '--client-id', 'mad-app'])).toContain(c.id);
@@ -209,5 +219,60 @@ mad session logout`;
     expect((await json(['refreshtoken', 'get', '--id', rts[0].id])).user_id).toBe(u.id);
     expect(await text(['refreshtoken', 'get', '--id', rts[0].id])).toMatch(/^Id: /);
     expect(await text(['sessionctl', 'list-by-user', '--user-id', u.id])).toMatch(/madotp|auth/);
+  });
+
+  it('sessionctl and refreshtoken lists page past the server\'s 1000-row page', async () => {
+    const a = arrange(server);
+    const u = await a.user();
+    const n = 1005;
+    const now = new Date().toISOString();
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    const ids = Array.from({ length: n }, () => randomUUID());
+    a.db.transaction(() => {
+      const s = a.db.prepare("INSERT INTO sessions (id, user_id, client_identifier, issued_at, expires_at) VALUES (?, ?, 'bulk', ?, ?)");
+      const r = a.db.prepare(`INSERT INTO refresh_tokens (id, user_id, session_id, client_identifier, token_sha256, family_id, issued_at, expires_at)
+        VALUES (?, ?, ?, 'bulk', ?, ?, ?, ?)`);
+      for (const id of ids) {
+        s.run(id, u.id, now, later);
+        r.run(id, u.id, id, `sha-${id}`, id, now, later);
+      }
+    })();
+    a.close();
+    const sessions: any[] = await json(['sessionctl', 'list']);
+    expect(new Set(sessions.map((x) => x.id)).size).toBe(sessions.length);
+    expect(sessions.filter((x) => x.user_id === u.id)).toHaveLength(n);
+    expect(await json(['sessionctl', 'list-by-user', '--user-id', u.id])).toHaveLength(n);
+    const rts: any[] = await json(['refreshtoken', 'list']);
+    expect(rts.filter((x) => x.user_id === u.id)).toHaveLength(n);
+    expect(await json(['refreshtoken', 'list-by-user', '--user-id', u.id])).toHaveLength(n);
+  });
+
+  it('integer options refuse anything but digits (usage error, nothing sent)', async () => {
+    const before = (await json(['auditlog', 'list', '--limit', '1000'])).length;
+    for (const args of [['sessionctl', 'purge', '--older-than', 'abc'], ['sessionctl', 'purge', '--older-than', '-5'],
+      ['refreshtoken', 'purge-refresh', '--older-than', '1.5'], ['auditlog', 'list', '--limit', 'ten'], ['auditlog', 'purge', '--days', '1e3'],
+      ['client', 'create', '--client-id', 'mad-int-client', '--gen-password', 'abc']]) {
+      const r = await run([...args, '--json']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.json, args.join(' ')).toEqual({ success: false, message: expect.stringMatching(/must be a non-negative integer/) });
+    }
+    expect((await run(['client', 'get', '--id', 'mad-int-client'])).code).toBe(1);
+    expect((await json(['auditlog', 'list', '--limit', '1000'])).length).toBe(before);
+  });
+
+  it('boolean options take True/False in any case', async () => {
+    const c = await json(['client', 'create', '--client-id', 'mad-bool-client']);
+    await json(['client', 'set-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP', '--enable', 'True']);
+    expect(await json(['client', 'get-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP'])).toBe(true);
+    await json(['client', 'set-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP', '--enable', 'False']);
+    expect(await json(['client', 'get-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP'])).toBe(false);
+    await json(['client', 'set-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP', '--enable=TRUE']);
+    expect(await json(['client', 'get-flag', '--client-id', c.id, '--flag', 'ENABLE_TOTP'])).toBe(true);
+    expect((await json(['client', 'update', '--id', c.id, '--is-active', 'False'])).is_active).toBe(false);
+    const u = await json(['user', 'create', '--username', 'madbool', '--user-email', 'madbool@example.com', '--user-password', 'pw-madbool-1']);
+    expect((await json(['user', 'update', '--id', u.id, '--is-active', 'FALSE'])).is_active).toBe(false);
+    expect((await json(['user', 'list', '--inactive', 'True'])).map((x: any) => x.id)).toContain(u.id);
+    await json(['sessionctl', 'purge', '--older-than', '86400', '--expired', 'False', '--revoked', 'True']);
+    await json(['refreshtoken', 'purge-refresh', '--older-than', '86400', '--expired', 'TRUE', '--revoked', 'false']);
   });
 });
