@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { command, group } from '../command.js';
-import { UsageError } from '../errors.js';
+import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 
 export const pingCommand = command('ping', 'Check that the admin API answers', (y) => y as never, async (_argv, cli) => {
@@ -16,6 +16,8 @@ export const versionCommand = command('version', 'Show the versions of mad and o
     cli.out.warn(`Server not reachable: ${(err as Error).message}`);
   }
   cli.out.result({ mad: VERSION, server }, () => [`mad ${VERSION}`, server ? `server ${server.name} ${server.version}` : 'server unreachable']);
+  // mad's own version is still printed, but a script must see the connection failure (contract.md: exit 1).
+  if (!server) process.exitCode = EXIT_FAILURE;
 });
 
 interface PlaneArgs { plane: 'auth' | 'admin' }

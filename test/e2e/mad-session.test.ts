@@ -20,6 +20,10 @@ describe('mad session, ping, version, key, token', () => {
     expect(ping.json).toEqual({ message: 'pong from admin' });
     const version = await run(['version', '--json']);
     expect(version.json.server.name).toBe('microauthd');
+    expect(version.code).toBe(0);
+    // No server: mad still says which version it is, and exits 1 (a connection failure).
+    const alone = await mad(['--admin-url', 'http://127.0.0.1:9', 'version', '--json'], { home: home.dir });
+    expect([alone.code, alone.json.server, typeof alone.json.mad]).toEqual([1, null, 'string']);
   });
 
   it('logs in without a terminal (--password-stdin), writes 0600 token files, prints one JSON document', async () => {
