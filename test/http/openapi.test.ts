@@ -230,15 +230,21 @@ describe('with enable-openapi', () => {
     expectDocumented(docs.auth, 'GET /me', 401, noBearer.json);
   });
 
-  it('answers every GET with a documented status, media type and body', async () => {
+  /** An admin token, a user (and its auth-plane token) and a client, for the sweeps below to fill path parameters with. */
+  async function sweepFixtures(prefix: string) {
     const login = await http(`${server.adminUrl}/token`, form({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD, client_id: 'admin' }));
     const admin = login.json.access_token as string;
-    const username = unique('oa-get');
+    const username = unique(prefix);
     const userId = (await http(`${server.adminUrl}/users`, bearer(admin, jsonBody({ username, email: `${username}@example.com`,
       password: 'open-api-pass-1' })))).json.id as string;
-    const client = (await http(`${server.adminUrl}/clients`, bearer(admin, jsonBody({ client_id: unique('oa-get-') })))).json;
+    const client = (await http(`${server.adminUrl}/clients`, bearer(admin, jsonBody({ client_id: unique(`${prefix}-`) })))).json;
     const user = (await http(`${server.authUrl}/token`, form({ grant_type: 'password', username, password: 'open-api-pass-1',
       client_id: client.client_id, client_secret: client.client_secret }))).json.access_token as string;
+    return { admin, username, userId, client, user };
+  }
+
+  it('answers every GET with a documented status, media type and body', async () => {
+    const { admin, username, userId, client, user } = await sweepFixtures('oa-get');
 
     const checked: string[] = [];
     for (const [plane, token] of [['admin', admin], ['auth', user]] as const) {
@@ -263,14 +269,7 @@ describe('with enable-openapi', () => {
   });
 
   it('answers every other operation, sent an empty JSON object, with a documented status and body', async () => {
-    const login = await http(`${server.adminUrl}/token`, form({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD, client_id: 'admin' }));
-    const admin = login.json.access_token as string;
-    const username = unique('oa-any');
-    const userId = (await http(`${server.adminUrl}/users`, bearer(admin, jsonBody({ username, email: `${username}@example.com`,
-      password: 'open-api-pass-1' })))).json.id as string;
-    const client = (await http(`${server.adminUrl}/clients`, bearer(admin, jsonBody({ client_id: unique('oa-any-') })))).json;
-    const user = (await http(`${server.authUrl}/token`, form({ grant_type: 'password', username, password: 'open-api-pass-1',
-      client_id: client.client_id, client_secret: client.client_secret }))).json.access_token as string;
+    const { admin, userId, client, user } = await sweepFixtures('oa-any');
 
     let checked = 0;
     for (const [plane, token] of [['admin', admin], ['auth', user]] as const) {

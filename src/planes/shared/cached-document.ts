@@ -1,4 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
+
+/** A strong ETag for a document built once: a prefix of its SHA-256, base64url. */
+export const etagOf = (body: string | Buffer): string =>
+  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 
 /**
  * Serves a document built once (JWKS, discovery, a PEM) with its ETag: a matching If-None-Match

@@ -1,10 +1,5 @@
-import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
-import { serveCached } from './cached-document.js';
-
-/** A strong ETag for a document built once. */
-export const etagOf = (body: string | Buffer): string =>
-  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+import { etagOf, serveCached } from './cached-document.js';
 
 /**
  * `GET /openapi.json`: the plane's OpenAPI document, serialized once at start and served like the

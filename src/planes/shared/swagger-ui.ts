@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Middleware } from 'koa';
-import { serveCached } from './cached-document.js';
-import { etagOf } from './openapi-route.js';
+import { etagOf, serveCached } from './cached-document.js';
 
 /**
  * Swagger UI at `/swagger/` from the `swagger-ui-dist` package (served locally: no CDN). Its page

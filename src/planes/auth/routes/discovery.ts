@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { KeyManager } from '../../../crypto/keyring.js';
-import { serveCached } from '../../shared/cached-document.js';
+import { etagOf, serveCached } from '../../shared/cached-document.js';
 
 /** What this auth plane actually serves; discovery is built from it once, at start. */
 export interface ServedFeatures {
@@ -45,7 +44,7 @@ const serveStatic = (ctx: Context, body: string, etag: string): void =>
 
 export function discoveryRoutes(router: Router, features: ServedFeatures, keys: KeyManager<'auth'>): void {
   const body = JSON.stringify(buildDiscovery(features));
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const etag = etagOf(body);
   router.get('/.well-known/openid-configuration', (ctx) => serveStatic(ctx, body, etag));
   router.get('/.well-known/oauth-authorization-server', (ctx) => serveStatic(ctx, body, etag));
   router.get('/jwks.json', (ctx) => {
