@@ -6,15 +6,7 @@
 import yargs from 'yargs';
 import { EXIT_USAGE } from './errors.js';
 import { normalizeBooleans } from './options.js';
-import { keyCommands, pingCommand, tokenCommand, versionCommand } from './commands/misc.js';
-import { auditlogCommands } from './commands/auditlog.js';
-import { clientCommands } from './commands/client.js';
-import { permissionCommands } from './commands/permission.js';
-import { roleCommands } from './commands/role.js';
-import { scopeCommands } from './commands/scope.js';
-import { sessionCommands } from './commands/session.js';
-import { refreshtokenCommands, sessionctlCommands } from './commands/sessions.js';
-import { userCommands } from './commands/user.js';
+import { COMMANDS, GLOBAL_OPTIONS } from './commands/index.js';
 import { VERSION } from './version.js';
 
 /** --json or --format json on the command line (yargs has not parsed it when a usage error stops it). */
@@ -29,25 +21,8 @@ export async function run(args: string[]): Promise<void> {
   await yargs(args)
     .scriptName('mad')
     .usage('mad - microauthd CLI\n\nUsage: mad <command> <subcommand> [options]')
-    .option('admin-url', { type: 'string', describe: 'Admin API base URL (else MAD_ADMIN_URL, ~/.mad_url, http://localhost:9041)', global: true })
-    .option('admin-token', { type: 'string', describe: 'Admin bearer token (else MAD_ADMIN_TOKEN, ~/.mad_token)', global: true })
-    .option('json', { type: 'boolean', describe: 'Print one compact JSON document on stdout', global: true })
-    .option('format', { choices: ['table', 'json', 'csv'] as const, describe: 'Output format for lists', global: true })
-    .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print only the id of what was created or listed', global: true })
-    .option('config', { type: 'boolean', default: true, describe: 'Use ~/.mad_token and ~/.mad_url (--no-config: neither)', global: true })
-    .command(sessionCommands)
-    .command(userCommands)
-    .command(sessionctlCommands)
-    .command(refreshtokenCommands)
-    .command(roleCommands)
-    .command(permissionCommands)
-    .command(scopeCommands)
-    .command(clientCommands)
-    .command(auditlogCommands)
-    .command(pingCommand as never)
-    .command(versionCommand as never)
-    .command(keyCommands)
-    .command(tokenCommand as never)
+    .options(GLOBAL_OPTIONS)
+    .command([...COMMANDS])
     .demandCommand(1, 'Pick a command (see mad --help).')
     .strict()
     .version(VERSION)
