@@ -1,6 +1,6 @@
 /**
  * Every `mad` command and the options every command accepts, in one importable place: bin.ts builds the parser
- * from them, and test/unit/mad-cli-docs.test.ts checks docs/cli.md against them.
+ * from them, and test/unit/mad-cli/docs.test.ts checks docs/cli.md against them.
  */
 import type { CommandModule, Options } from 'yargs';
 import type { GlobalArgs } from '../context.js';
