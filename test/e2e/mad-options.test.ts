@@ -226,3 +226,23 @@ describe('every flag of the update commands changes its field on the server', ()
     expect(await stored()).toEqual({ ...want, scopes: 'openid email' });
   });
 });
+
+describe('an option given twice', () => {
+  const run = (args: string[]) => mad(['--admin-token', token, ...args, '--json'], { home: emptyHome() });
+
+  it('is a usage error (exit 2, nothing sent) unless the option takes a list', async () => {
+    // yargs made it an array: --admin-url twice crashed with a TypeError, --email twice sent a JSON array
+    const url = await run(['--admin-url', server.adminUrl, '--admin-url', server.adminUrl, 'ping']);
+    expect([url.code, url.json]).toEqual([2, { success: false, message: '--admin-url was given more than once; it takes one value.' }]);
+    const u = await adminPost('/users', { username: 'twice-user', email: 'twice@example.com', password: 'pw-twice-user-1' });
+    const email = await run(['--admin-url', server.adminUrl, 'user', 'update', '--id', u.id, '--email', 'a@example.com', '--email', 'b@example.com']);
+    expect([email.code, email.json]).toEqual([2, { success: false, message: '--email was given more than once; it takes one value.' }]);
+    expect((await adminGet(`/users/${u.id}`)).email).toBe('twice@example.com');
+    // --scope-id is a list: repeated, or several values after one flag
+    const [s1, s2, s3] = [await adminPost('/scopes', { name: 'twice.1' }), await adminPost('/scopes', { name: 'twice.2' }),
+      await adminPost('/scopes', { name: 'twice.3' })];
+    expectOk(await run(['--admin-url', server.adminUrl, 'scope', 'assign-to-user', '--user-id', u.id, '--scope-id', s1.id, '--scope-id', s2.id, s3.id]),
+      'assign-to-user');
+    expect((await adminGet(`/users/${u.id}/scopes`)).map((x: { id: string }) => x.id).sort()).toEqual([s1.id, s2.id, s3.id].sort());
+  });
+});
