@@ -39,11 +39,17 @@ export function reportFailure(err: unknown, cli: Cli): void {
   process.exitCode = usage ? EXIT_USAGE : EXIT_FAILURE;
 }
 
+/** A parent command (`mad user`); `subcommands` keeps its children reachable for the docs check (yargs ignores the field). */
+export interface Group extends CommandModule<GlobalArgs, GlobalArgs> {
+  subcommands: readonly CommandModule<GlobalArgs, never>[];
+}
+
 /** Groups subcommands under a parent (`mad user …`); `mad user` alone prints help and exits 2. */
-export function group(name: string, describe: string, subcommands: CommandModule<GlobalArgs, never>[]): CommandModule<GlobalArgs, GlobalArgs> {
+export function group(name: string, describe: string, subcommands: CommandModule<GlobalArgs, never>[]): Group {
   return {
     command: name,
     describe,
+    subcommands,
     builder: (y) => {
       for (const c of subcommands) y.command(c as CommandModule<GlobalArgs, GlobalArgs>);
       return y.demandCommand(1, `Pick a '${name}' subcommand (see mad ${name} --help).`);
