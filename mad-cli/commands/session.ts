@@ -30,6 +30,10 @@ const login = command<LoginArgs>('login', 'Sign in as an administrator and store
     .option('password-stdin', { type: 'boolean', describe: 'Read the password from standard input' })
     .option('client-id', { type: 'string', default: 'admin', describe: 'client_id sent with the login' }) as never,
   async (argv, cli) => {
+    // With --no-config the token would be stored nowhere: the server would hold a session nobody can use or end.
+    if ((argv as { config?: boolean }).config === false) {
+      throw new UsageError('session login stores its token in ~/.mad_token, which --no-config turns off. Get a token with POST /token and pass it as MAD_ADMIN_TOKEN.');
+    }
     const { username, password } = await credentials(argv);
     const client = cli.anonymousClient();
     const res = await client.login(username, password, argv['client-id']);

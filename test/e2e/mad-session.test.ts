@@ -71,6 +71,14 @@ describe('mad session, ping, version, key, token', () => {
     expect(none.code).toBe(2);
   });
 
+  it('login with --no-config is a usage error before anything is sent (the token would be stored nowhere)', async () => {
+    // A closed port: had mad tried the login, it would exit 1 (connection failure), not 2.
+    const r = await mad(['--admin-url', 'http://127.0.0.1:1', 'session', 'login', '--no-config', '--json'],
+      { home: home.dir, env: { MAD_ADMIN_USERNAME: ADMIN_USERNAME, MAD_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ success: false, message: expect.stringMatching(/--no-config/) });
+  });
+
   it('status decodes the stored token; key list/rotate use it', async () => {
     await run(['session', 'login'], { MAD_ADMIN_USERNAME: ADMIN_USERNAME, MAD_ADMIN_PASSWORD: ADMIN_PASSWORD });
     const status = await run(['session', 'status', '--json']);
