@@ -145,15 +145,15 @@ export class AuthClient {
     return this.transport.request({ method: 'GET', path: `/auth-session/${encodeURIComponent(jti)}`, anonymous: true });
   }
 
-  /** `POST /login/finalize`: the redirect URI (with `code` and `state`) the server answers with, or null when refused (400). */
-  async finalize(jti: string): Promise<string | null> {
-    try {
-      const res = await this.transport.raw({ method: 'POST', path: '/login/finalize', anonymous: true, body: { form: { jti } } });
-      return res.status === 302 ? res.headers.get('location') : null;
-    } catch (err) {
-      if (err instanceof MadApiError && err.status === 400) return null;
-      throw err;
-    }
+  /**
+   * `POST /login/finalize`: the redirect URI (with `code` and `state`) the server answers with. A refused
+   * login (no password step, TOTP pending, unknown or expired jti) throws MadApiError 400 `Invalid credentials`.
+   */
+  async finalize(jti: string): Promise<string> {
+    const res = await this.transport.raw({ method: 'POST', path: '/login/finalize', anonymous: true, acceptRedirect: true, body: { form: { jti } } });
+    const location = res.headers.get('location');
+    if (res.status < 300 || !location) throw new MadApiError(res.status, `expected a redirect, got HTTP ${res.status}`, res.body);
+    return location;
   }
 
   /** `POST /token` grant_type=authorization_code; a public client passes an empty `clientSecret`. */
