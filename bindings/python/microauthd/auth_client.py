@@ -5,7 +5,7 @@ import urllib.parse
 from typing import Any, Dict, List, Optional
 
 from ._http import Transport, basic_auth
-from .models import MessageResponse, RefreshTokenResponse, SessionResponse, TokenResponse, UserObject, from_dict
+from .models import MadApiError, MessageResponse, RefreshTokenResponse, SessionResponse, TokenResponse, UserObject, from_dict
 
 
 class AuthClient:
@@ -77,13 +77,19 @@ class AuthClient:
         body, _ = self.http.request("POST", "/revoke", **self._client_form({"token": token, "token_type_hint": token_type_hint}))
         return from_dict(MessageResponse, body)
 
-    def verify_token(self, token: str) -> Dict[str, Any]:
-        """Backend helper: is this access token valid right now? Delegates the signature check to the server
-        (RFC 7662 introspection), so it needs only the standard library. Raises MadApiError(401) when inactive."""
-        from .models import MadApiError
-        result = self.introspect(token)
+    def verify_token(self, token: str, audience: Optional[str] = None) -> Dict[str, Any]:
+        """Backend helper: is this an auth-plane ACCESS token, valid right now (and meant for `audience`, when
+        given)? Delegates the signature, issuer, expiry and revocation checks to the server (RFC 7662
+        introspection), so it needs only the standard library; introspection also answers `active` for a live
+        refresh token, which is refused here. Raises MadApiError(401) otherwise; returns the introspection."""
+        result = self.introspect(token, "access_token")
         if not result.get("active"):
             raise MadApiError(401, "token is not active", result)
+        if result.get("token_type") != "access_token" or result.get("token_use") != "access" or result.get("mad") != "auth":
+            raise MadApiError(401, "not an auth-plane access token", result)
+        aud = result.get("aud")
+        if audience is not None and audience not in (aud if isinstance(aud, list) else [aud]):
+            raise MadApiError(401, "token not meant for this audience", result)
         return result
 
     def verify(self, token: str, scope: Optional[str] = None, role: Optional[str] = None) -> Dict[str, str]:

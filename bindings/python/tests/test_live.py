@@ -250,6 +250,19 @@ class Tokens(BindingTest):
         self.assertApiError(401, AuthClient(SERVER.auth_url, client.client_id, "wrong-secret").client_credentials)
         self.assertApiError(400, auth.password_grant, name, "wrong-password")
 
+    def test_verify_token_accepts_only_access_tokens(self) -> None:
+        name = uniq("vt")
+        self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        tokens = auth.password_grant(name, "user-password-1")
+        self.assertEqual(auth.verify_token(tokens.access_token, audience="py-api")["token_type"], "access_token")
+        err = self.assertApiError(401, auth.verify_token, tokens.access_token, audience="another-api")
+        self.assertIn("audience", err.message)
+        self.assertTrue(auth.introspect(tokens.refresh_token)["active"])  # a live refresh token of this client...
+        self.assertApiError(401, auth.verify_token, tokens.refresh_token)  # ...is no access credential
+        self.assertApiError(401, auth.verify_token, "not-a-token")
+
     def test_totp_enrolment_and_login(self) -> None:
         name = uniq("otp")
         user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
