@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 // AuthClient covers every route of the AUTH plane (default http://127.0.0.1:9040). ClientID/ClientSecret
@@ -19,7 +20,7 @@ func NewAuthClient(baseURL, clientID, clientSecret string) *AuthClient {
 	return &AuthClient{t: newTransport(baseURL, ""), ClientID: clientID, ClientSecret: clientSecret}
 }
 
-func (c *AuthClient) Token() string      { return c.t.token }
+func (c *AuthClient) Token() string       { return c.t.token }
 func (c *AuthClient) SetToken(tok string) { c.t.token = tok }
 
 // clientRequest adds client authentication to a form request.
@@ -86,6 +87,67 @@ func (c *AuthClient) ClientCredentials(ctx context.Context, scope string) (Token
 
 func (c *AuthClient) OidcToken(ctx context.Context, scope string) (TokenResponse, error) {
 	return c.grant(ctx, "/oidc/token", setIf(url.Values{"grant_type": {"client_credentials"}}, "scope", scope))
+}
+
+// AuthorizationCodeGrant redeems a code from Finalize (POST /token grant_type=authorization_code); a public
+// client (empty ClientSecret) sends only its client_id.
+func (c *AuthClient) AuthorizationCodeGrant(ctx context.Context, code, redirectURI, codeVerifier string) (TokenResponse, error) {
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirectURI}, "code_verifier": {codeVerifier}}
+	if c.ClientSecret == "" {
+		res, err := call[TokenResponse](ctx, c.t, request{method: "POST", path: "/token", form: setIf(form, "client_id", c.ClientID), anonymous: true})
+		if err == nil {
+			c.t.token = res.AccessToken
+		}
+		return res, err
+	}
+	return c.grant(ctx, "/token", form)
+}
+
+// ---- headless authorization code + PKCE login: Authorize → LoginPassword → (LoginTotp) → Finalize ----
+
+func (c *AuthClient) Authorize(ctx context.Context, r AuthorizeRequest) (PkceAuthorizeResponse, error) {
+	if r.ClientID == "" {
+		r.ClientID = c.ClientID
+	}
+	if r.CodeChallengeMethod == "" {
+		r.CodeChallengeMethod = "S256"
+	}
+	f := url.Values{"client_id": {r.ClientID}, "redirect_uri": {r.RedirectURI}, "code_challenge": {r.CodeChallenge},
+		"code_challenge_method": {r.CodeChallengeMethod}}
+	setIf(setIf(setIf(f, "scope", r.Scope), "nonce", r.Nonce), "state", r.State)
+	if r.MaxAge > 0 {
+		f.Set("max_age", strconv.Itoa(r.MaxAge))
+	}
+	return call[PkceAuthorizeResponse](ctx, c.t, request{method: "POST", path: "/authorize", form: f, anonymous: true})
+}
+
+// LoginPassword is the password step; the answer's RequiresTotp says whether LoginTotp must follow.
+func (c *AuthClient) LoginPassword(ctx context.Context, jti, username, password string) (PkceAuthorizeResponse, error) {
+	return call[PkceAuthorizeResponse](ctx, c.t, request{method: "POST", path: "/login/password", anonymous: true,
+		form: url.Values{"jti": {jti}, "username": {username}, "password": {password}}})
+}
+
+func (c *AuthClient) LoginTotp(ctx context.Context, jti, totpCode string) (PkceAuthorizeResponse, error) {
+	return call[PkceAuthorizeResponse](ctx, c.t, request{method: "POST", path: "/login/totp", anonymous: true,
+		form: url.Values{"jti": {jti}, "totp_code": {totpCode}}})
+}
+
+func (c *AuthClient) AuthSession(ctx context.Context, jti string) (AuthSessionView, error) {
+	return call[AuthSessionView](ctx, c.t, request{method: "GET", path: "/auth-session/" + esc(jti), anonymous: true})
+}
+
+// Finalize returns the redirect URI, with code and state, the server answers with (302). A refused login (no
+// password step, TOTP pending, unknown or expired jti) is an *APIError 400 "Invalid credentials".
+func (c *AuthClient) Finalize(ctx context.Context, jti string) (string, error) {
+	h, err := c.t.do(ctx, request{method: "POST", path: "/login/finalize", form: url.Values{"jti": {jti}}, anonymous: true,
+		acceptRedirect: true}, nil)
+	if err != nil {
+		return "", err
+	}
+	if h.Get("Location") == "" {
+		return "", &APIError{Status: http.StatusOK, Message: "expected a redirect from /login/finalize"}
+	}
+	return h.Get("Location"), nil
 }
 
 // ---- introspection and revocation ----

@@ -3,8 +3,12 @@ package microauthd
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -361,5 +365,86 @@ func TestTotpAndScopedUsers(t *testing.T) {
 	must(a.DeactivateUser(ctx, created.ID))(t)
 	if must(c.GetUser(ctx, created.ID))(t).IsActive {
 		t.Fatal("not deactivated")
+	}
+}
+
+func oathtool(t *testing.T, secret string, ago time.Duration) string {
+	t.Helper()
+	at := time.Now().Add(-ago).UTC().Format("2006-01-02 15:04:05 UTC")
+	code, err := exec.Command("oathtool", "--totp", "-b", "--now", at, secret).Output()
+	if err != nil {
+		t.Fatalf("oathtool (Debian package oathtool) is required: %v", err)
+	}
+	return strings.TrimSpace(string(code))
+}
+
+// pkce returns a verifier and its S256 challenge (RFC 7636 §4.1-4.2).
+func pkce() (string, string) {
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw)
+	verifier := base64.RawURLEncoding.EncodeToString(raw)
+	sum := sha256.Sum256([]byte(verifier))
+	return verifier, base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+func TestHeadlessLoginWithTotpThenTheCodeGrant(t *testing.T) {
+	const redirect = "https://app.example.com/cb"
+	c, ctx := admin(t)
+	name := uniq("gopk")
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-pk-"), "", "PKCE", "go-api"))(t)
+	must(c.AddRedirectURI(ctx, cl.ID, redirect))(t)
+	must(c.SetFlag(ctx, cl.ID, "ENABLE_TOTP", true))(t)
+	enrol := must(c.GenerateTotp(ctx, u.ID, cl.ID, ""))(t)
+	secret := strings.SplitN(strings.SplitN(enrol.OtpauthURI, "secret=", 2)[1], "&", 2)[0]
+	must(c.VerifyTotp(ctx, u.ID, cl.ID, oathtool(t, secret, 30*time.Second)))(t) // the login below uses a later code
+	a := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
+	verifier, challenge := pkce()
+
+	started := must(a.Authorize(ctx, AuthorizeRequest{RedirectURI: redirect, CodeChallenge: challenge, Scope: "openid", Nonce: "n-1", State: "st-1"}))(t)
+	if started.RequiresTotp || must(a.AuthSession(ctx, started.Jti))(t).ClientID != cl.ClientID {
+		t.Fatal(started)
+	}
+	_, err := a.Finalize(ctx, started.Jti) // no password step yet
+	wantStatus(t, 400, err)
+	if err.(*APIError).Message != "Invalid credentials" {
+		t.Fatal(err)
+	}
+	_, err = a.LoginPassword(ctx, started.Jti, name, "wrong-password")
+	wantStatus(t, 400, err)
+	if !must(a.LoginPassword(ctx, started.Jti, name, "user-password-1"))(t).RequiresTotp {
+		t.Fatal("TOTP not required")
+	}
+	_, err = a.Finalize(ctx, started.Jti) // TOTP pending
+	wantStatus(t, 400, err)
+	must(a.LoginTotp(ctx, started.Jti, oathtool(t, secret, 0)))(t)
+	location := must(a.Finalize(ctx, started.Jti))(t)
+	back := must(url.Parse(location))(t)
+	if !strings.HasPrefix(location, redirect+"?") || back.Query().Get("state") != "st-1" {
+		t.Fatal(location)
+	}
+
+	tok := must(a.AuthorizationCodeGrant(ctx, back.Query().Get("code"), redirect, verifier))(t)
+	if tok.IDToken == nil || must(a.Me(ctx))(t)["sub"] != u.ID {
+		t.Fatal(tok)
+	}
+	_, err = a.AuthorizationCodeGrant(ctx, back.Query().Get("code"), redirect, verifier) // one use
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Status != 400 || apiErr.Code != "invalid_grant" {
+		t.Fatal(err)
+	}
+	_, err = a.AuthSession(ctx, started.Jti)
+	wantStatus(t, 404, err)
+
+	// Form client authentication, and a wrong verifier.
+	f := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
+	f.UseForm = true
+	must(c.DisableTotp(ctx, u.ID, cl.ID))(t)
+	jti := must(f.Authorize(ctx, AuthorizeRequest{RedirectURI: redirect, CodeChallenge: challenge, Scope: "profile"}))(t).Jti
+	must(f.LoginPassword(ctx, jti, name, "user-password-1"))(t)
+	code := must(url.Parse(must(f.Finalize(ctx, jti))(t)))(t).Query().Get("code")
+	_, err = f.AuthorizationCodeGrant(ctx, code, redirect, "wrong-verifier-"+verifier)
+	if !errors.As(err, &apiErr) || apiErr.Status != 400 || apiErr.Code != "invalid_grant" {
+		t.Fatal(err)
 	}
 }

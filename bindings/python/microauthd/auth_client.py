@@ -5,7 +5,10 @@ import urllib.parse
 from typing import Any, Dict, List, Optional
 
 from ._http import Transport, basic_auth
-from .models import MadApiError, MessageResponse, RefreshTokenResponse, SessionResponse, TokenResponse, UserObject, from_dict
+from .models import (
+    AuthSessionView, MadApiError, MessageResponse, PkceAuthorizeResponse, RefreshTokenResponse, SessionResponse, TokenResponse,
+    UserObject, from_dict,
+)
 
 
 class AuthClient:
@@ -68,6 +71,44 @@ class AuthClient:
 
     def oidc_token(self, scope: Optional[str] = None) -> TokenResponse:
         return self._token("/oidc/token", {"grant_type": "client_credentials", "scope": scope})
+
+    def authorization_code_grant(self, code: str, redirect_uri: str, code_verifier: str) -> TokenResponse:
+        """`POST /token` grant_type=authorization_code; a public client (no client_secret) sends only its client_id."""
+        return self._token("/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
+                                      "code_verifier": code_verifier})
+
+    # -- headless authorization code + PKCE login: authorize → login_password → (login_totp) → finalize --------
+    def authorize(self, redirect_uri: str, code_challenge: str, scope: Optional[str] = None, nonce: Optional[str] = None,
+                  state: Optional[str] = None, max_age: Optional[int] = None, code_challenge_method: str = "S256") -> PkceAuthorizeResponse:
+        """`POST /authorize` for this client: opens a login; `nonce` is required with the `openid` scope."""
+        body, _ = self.http.request("POST", "/authorize", anonymous=True, form={
+            "client_id": self.client_id, "redirect_uri": redirect_uri, "code_challenge": code_challenge,
+            "code_challenge_method": code_challenge_method, "scope": scope, "nonce": nonce, "state": state,
+            "max_age": None if max_age is None else str(max_age)})
+        return from_dict(PkceAuthorizeResponse, body)
+
+    def login_password(self, jti: str, username: str, password: str, redirect_uri: Optional[str] = None) -> PkceAuthorizeResponse:
+        """`POST /login/password`; the answer's `requires_totp` says whether login_totp must follow."""
+        body, _ = self.http.request("POST", "/login/password", anonymous=True,
+                                    form={"jti": jti, "username": username, "password": password, "redirect_uri": redirect_uri})
+        return from_dict(PkceAuthorizeResponse, body)
+
+    def login_totp(self, jti: str, totp_code: str, redirect_uri: Optional[str] = None) -> PkceAuthorizeResponse:
+        body, _ = self.http.request("POST", "/login/totp", anonymous=True,
+                                    form={"jti": jti, "totp_code": totp_code, "redirect_uri": redirect_uri})
+        return from_dict(PkceAuthorizeResponse, body)
+
+    def auth_session(self, jti: str) -> AuthSessionView:
+        """`GET /auth-session/{jti}`: what a login page may show about a login in progress."""
+        return from_dict(AuthSessionView, self.http.request("GET", f"/auth-session/{urllib.parse.quote(jti, safe='')}", anonymous=True)[0])
+
+    def finalize(self, jti: str) -> str:
+        """`POST /login/finalize`: the redirect URI, with `code` and `state`, the server answers with (302). A refused
+        login (no password step, TOTP pending, unknown or expired jti) raises MadApiError 400 `Invalid credentials`."""
+        body, headers = self.http.request("POST", "/login/finalize", anonymous=True, form={"jti": jti}, redirect_ok=True)
+        if not headers.get("location"):
+            raise MadApiError(200, "expected a redirect from /login/finalize", body)
+        return headers["location"]
 
     # -- introspection and revocation (client-authenticated) ------------------------------------------------
     def introspect(self, token: str, token_type_hint: Optional[str] = None) -> Dict[str, Any]:

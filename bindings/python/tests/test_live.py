@@ -1,10 +1,16 @@
 """The Python binding against a live microauthd: every method, success and error paths."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import os
 import shutil
 import subprocess
+import time
 import unittest
+import urllib.parse
 import uuid
+from typing import Tuple
 
 from microauthd import AdminClient, AuthClient, MadApiError
 from microauthd.models import RoleDto
@@ -27,10 +33,17 @@ def uniq(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
-def oathtool(secret: str) -> str:
+def oathtool(secret: str, seconds_ago: int = 0) -> str:
     if shutil.which("oathtool") is None:
         raise AssertionError("oathtool (Debian package oathtool) is required for the TOTP test")
-    return subprocess.check_output(["oathtool", "--totp", "-b", secret], text=True).strip()
+    at = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(time.time() - seconds_ago))
+    return subprocess.check_output(["oathtool", "--totp", "-b", "--now", at, secret], text=True).strip()
+
+
+def pkce() -> Tuple[str, str]:
+    """(verifier, S256 challenge), RFC 7636 §4.1-4.2."""
+    verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    return verifier, base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
 
 
 class BindingTest(unittest.TestCase):
@@ -294,6 +307,55 @@ class Tokens(BindingTest):
         self.assertTrue(auth.reset_user_password(created.id, "new-password-3").success)
         self.assertTrue(auth.deactivate_user(created.id).success)
         self.assertFalse(self.admin.get_user(created.id).is_active)
+
+
+class AuthorizationCode(BindingTest):
+    REDIRECT = "https://app.example.com/cb"
+
+    def test_headless_login_with_totp_then_the_code_grant(self) -> None:
+        name = uniq("pk")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        self.admin.add_redirect_uri(client.id, self.REDIRECT)
+        self.admin.set_flag(client.id, "ENABLE_TOTP", True)
+        secret = self.admin.generate_totp(user.id, client.id).otpauth_uri.split("secret=")[1].split("&")[0]
+        self.admin.verify_totp(user.id, client.id, oathtool(secret, seconds_ago=30))  # the login below uses a later code
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        verifier, challenge = pkce()
+
+        started = auth.authorize(self.REDIRECT, challenge, scope="openid", nonce="n-1", state="st-1")
+        self.assertFalse(started.requires_totp)
+        self.assertEqual(auth.auth_session(started.jti).client_id, client.client_id)
+        err = self.assertApiError(400, auth.finalize, started.jti)  # no password step yet
+        self.assertEqual(err.message, "Invalid credentials")
+        self.assertApiError(400, auth.login_password, started.jti, name, "wrong-password")
+        self.assertTrue(auth.login_password(started.jti, name, "user-password-1").requires_totp)
+        self.assertApiError(400, auth.finalize, started.jti)  # TOTP pending
+        self.assertFalse(auth.login_totp(started.jti, oathtool(secret)).requires_totp)
+        location = auth.finalize(started.jti)
+        self.assertTrue(location.startswith(self.REDIRECT + "?"))
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+        self.assertEqual(query["state"], ["st-1"])
+
+        tokens = auth.authorization_code_grant(query["code"][0], self.REDIRECT, verifier)
+        self.assertTrue(tokens.id_token)
+        self.assertEqual(auth.me()["sub"], user.id)
+        err = self.assertApiError(400, auth.authorization_code_grant, query["code"][0], self.REDIRECT, verifier)  # one use
+        self.assertEqual(err.error, "invalid_grant")
+        self.assertApiError(404, auth.auth_session, started.jti)
+
+    def test_code_grant_with_form_client_auth_refuses_a_wrong_verifier(self) -> None:
+        name = uniq("pkf")
+        self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        self.admin.add_redirect_uri(client.id, self.REDIRECT)
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret, use_basic=False)
+        verifier, challenge = pkce()
+        jti = auth.authorize(self.REDIRECT, challenge, scope="profile").jti
+        auth.login_password(jti, name, "user-password-1", redirect_uri=self.REDIRECT)
+        code = urllib.parse.parse_qs(urllib.parse.urlsplit(auth.finalize(jti)).query)["code"][0]
+        err = self.assertApiError(400, auth.authorization_code_grant, code, self.REDIRECT, "wrong-verifier-" + verifier)
+        self.assertEqual(err.error, "invalid_grant")
 
 
 class AuditLog(BindingTest):
