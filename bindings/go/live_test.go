@@ -448,3 +448,46 @@ func TestHeadlessLoginWithTotpThenTheCodeGrant(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestAdminJWKSAndRefreshFamilyRevocation(t *testing.T) {
+	c, ctx := admin(t)
+	header := strings.SplitN(must(NewAdminClient(adminURL, "").Login(ctx, adminUser, adminPassword, ""))(t).AccessToken, ".", 2)[0]
+	var h struct{ Kid string }
+	if err := decodeSegment(header, &h); err != nil {
+		t.Fatal(err)
+	}
+	has := func(set JWKS) bool {
+		for _, k := range set.Keys {
+			if k.Kid == h.Kid {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(must(c.AdminJWKS(ctx))(t)) || has(must(NewAuthClient(authURL, "", "").JWKS(ctx))(t)) {
+		t.Fatal("the admin token's kid must be published on the admin plane only")
+	}
+
+	name := uniq("gorrt")
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-rrt-"), "", "RRT", "go-api"))(t)
+	a := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
+	first := must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	second := must(a.Refresh(ctx, *first.RefreshToken))(t)
+	var spent string
+	for _, rt := range must(c.RefreshTokensOfUser(ctx, u.ID))(t) {
+		if rt.IsRevoked {
+			spent = rt.ID
+		}
+	}
+	must(c.RevokeRefreshToken(ctx, spent))(t) // the spent one: its family goes too
+	for _, rt := range must(c.RefreshTokensOfUser(ctx, u.ID))(t) {
+		if !rt.IsRevoked {
+			t.Fatal("family not revoked", rt)
+		}
+	}
+	_, err := a.Refresh(ctx, *second.RefreshToken)
+	wantStatus(t, 400, err)
+	_, err = c.RevokeRefreshToken(ctx, "no-such-refresh-token")
+	wantStatus(t, 404, err)
+}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -77,6 +78,15 @@ class InfoAndKeys(BindingTest):
         rotated = self.admin.rotate_keys("admin")
         self.assertIn("retired", [k.status for k in rotated])
         self.assertApiError(404, self.admin.list_keys, "nope")
+
+    def test_admin_jwks_publishes_the_admin_signing_key(self) -> None:
+        def kid(token: str) -> str:
+            header = token.split(".")[0]
+            return json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))["kid"]
+
+        admin_kid = kid(AdminClient(SERVER.admin_url).login(ADMIN_USER, ADMIN_PASSWORD).access_token)
+        self.assertIn(admin_kid, [k["kid"] for k in self.admin.admin_jwks()["keys"]])
+        self.assertNotIn(admin_kid, [k["kid"] for k in AuthClient(SERVER.auth_url).jwks()["keys"]])
 
     def test_errors_carry_status_and_message(self) -> None:
         anonymous = AdminClient(SERVER.admin_url)
@@ -262,6 +272,19 @@ class Tokens(BindingTest):
         self.assertTrue(machine.oidc_token().access_token)
         self.assertApiError(401, AuthClient(SERVER.auth_url, client.client_id, "wrong-secret").client_credentials)
         self.assertApiError(400, auth.password_grant, name, "wrong-password")
+
+    def test_admin_revokes_a_refresh_token_family(self) -> None:
+        name = uniq("rrt")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        first = auth.password_grant(name, "user-password-1")
+        second = auth.refresh(first.refresh_token)
+        [spent] = [t for t in self.admin.refresh_tokens_of_user(user.id) if t.is_revoked]
+        self.assertTrue(self.admin.revoke_refresh_token(spent.id).success)  # the spent one: its family goes too
+        self.assertTrue(all(t.is_revoked for t in self.admin.refresh_tokens_of_user(user.id)))
+        self.assertEqual(self.assertApiError(400, auth.refresh, second.refresh_token).error, "invalid_grant")
+        self.assertApiError(404, self.admin.revoke_refresh_token, "no-such-refresh-token")
 
     def test_verify_token_accepts_only_access_tokens(self) -> None:
         name = uniq("vt")
