@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // AuthClient covers every route of the AUTH plane (default http://127.0.0.1:9040). ClientID/ClientSecret
@@ -69,6 +70,20 @@ func (c *AuthClient) JWKS(ctx context.Context) (JWKS, error) {
 
 func (c *AuthClient) Discovery(ctx context.Context) (map[string]interface{}, error) {
 	return call[map[string]interface{}](ctx, c.t, request{method: "GET", path: "/.well-known/openid-configuration", anonymous: true})
+}
+
+// AuthorizationServerMetadata returns the RFC 8414 metadata (/.well-known/oauth-authorization-server): the same
+// document as Discovery.
+func (c *AuthClient) AuthorizationServerMetadata(ctx context.Context) (map[string]interface{}, error) {
+	return call[map[string]interface{}](ctx, c.t, request{method: "GET", path: "/.well-known/oauth-authorization-server", anonymous: true})
+}
+
+// PublicKeyPEM returns the current signing key as SPKI PEM (/keys/auth.pem), for proxies that verify with one
+// static key.
+func (c *AuthClient) PublicKeyPEM(ctx context.Context) (string, error) {
+	var pem []byte
+	_, err := c.t.do(ctx, request{method: "GET", path: "/keys/auth.pem", anonymous: true}, &pem)
+	return string(pem), err
 }
 
 // ---- grants ----
@@ -160,9 +175,10 @@ func (c *AuthClient) Revoke(ctx context.Context, token, hint string) (MessageRes
 	return call[MessageResponse](ctx, c.t, c.clientRequest("/revoke", setIf(url.Values{"token": {token}}, "token_type_hint", hint)))
 }
 
-// Verify calls GET /verify (forward-auth) and returns the X-Auth-* identity headers.
-func (c *AuthClient) Verify(ctx context.Context, token, scope, role string) (http.Header, error) {
-	q := setIf(setIf(url.Values{}, "scope", scope), "role", role)
+// Verify calls GET /verify (forward-auth) and returns the X-Auth-* identity headers. The token must hold every
+// scope and any role given (space-separated), and every aud; a refusal is an *APIError 401 or 403.
+func (c *AuthClient) Verify(ctx context.Context, token, scope, role string, aud ...string) (http.Header, error) {
+	q := setIf(setIf(setIf(url.Values{}, "scope", scope), "role", role), "aud", strings.Join(aud, " "))
 	h, err := c.t.do(ctx, request{method: "GET", path: "/verify", query: q, headers: map[string]string{"Authorization": "Bearer " + token}}, nil)
 	if err != nil {
 		return nil, err

@@ -106,6 +106,10 @@ func (t *transport) do(ctx context.Context, r request, out interface{}) (http.He
 		}
 		return res.Header, e
 	}
+	if b, ok := out.(*[]byte); ok { // a non-JSON answer (the PEM), as is
+		*b = raw
+		return res.Header, nil
+	}
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
 			return res.Header, fmt.Errorf("decoding %s %s: %w", r.method, r.path, err)

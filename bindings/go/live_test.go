@@ -491,3 +491,28 @@ func TestAdminJWKSAndRefreshFamilyRevocation(t *testing.T) {
 	_, err = c.RevokeRefreshToken(ctx, "no-such-refresh-token")
 	wantStatus(t, 404, err)
 }
+
+func TestMetadataPublicKeyAndVerifyRequirements(t *testing.T) {
+	c, ctx := admin(t)
+	name := uniq("gofa")
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-fa-"), "", "FA", "go-api"))(t)
+	a := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
+	meta := must(a.AuthorizationServerMetadata(ctx))(t)
+	if fmt.Sprint(meta) != fmt.Sprint(must(a.Discovery(ctx))(t)) {
+		t.Fatal(meta)
+	}
+	if pem := must(a.PublicKeyPEM(ctx))(t); !strings.HasPrefix(pem, "-----BEGIN PUBLIC KEY-----") {
+		t.Fatal(pem)
+	}
+	tok := must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t).AccessToken
+	if h := must(a.Verify(ctx, tok, "", "", "go-api"))(t); h.Get("X-Auth-Sub") != u.ID {
+		t.Fatal(h)
+	}
+	_, err := a.Verify(ctx, tok, "", "", "another-api")
+	wantStatus(t, 403, err)
+	_, err = a.Verify(ctx, tok, "admin:list_users", "")
+	wantStatus(t, 403, err)
+	_, err = a.Verify(ctx, "not-a-token", "", "")
+	wantStatus(t, 401, err)
+}

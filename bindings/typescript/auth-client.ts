@@ -51,6 +51,31 @@ export class AuthClient {
     return this.transport.request({ method: 'GET', path: '/.well-known/openid-configuration', anonymous: true });
   }
 
+  /** RFC 8414 metadata (`/.well-known/oauth-authorization-server`): the same document as discovery. */
+  authorizationServerMetadata(): Promise<Record<string, unknown>> {
+    return this.transport.request({ method: 'GET', path: '/.well-known/oauth-authorization-server', anonymous: true });
+  }
+
+  /** The current signing key as SPKI PEM (`/keys/auth.pem`), for proxies that verify with one static key. */
+  publicKeyPem(): Promise<string> {
+    return this.transport.request({ method: 'GET', path: '/keys/auth.pem', anonymous: true });
+  }
+
+  /**
+   * `GET /verify` (forward-auth): checks `token` on the server — signature, issuer, expiry, access token,
+   * not revoked — and the optional requirements (every `scope`, any `role`, every `aud`; space-separated).
+   * Returns the `x-auth-*` identity headers; a refusal throws MadApiError 401 or 403.
+   */
+  async verify(token: string, require: { scope?: string; role?: string; aud?: string } = {}): Promise<Record<string, string>> {
+    const res = await this.transport.raw({ method: 'GET', path: '/verify', anonymous: true, headers: { Authorization: `Bearer ${token}` },
+      query: { scope: require.scope, role: require.role, aud: require.aud } });
+    const identity: Record<string, string> = {};
+    res.headers.forEach((value, name) => {
+      if (name.startsWith('x-auth-')) identity[name] = value;
+    });
+    return identity;
+  }
+
   // ---- token grants, introspection, revocation, self-service (auth plane issue) ----
 
   private grant(c: ClientCredentials, path: string, form: Record<string, string | undefined>): Promise<TokenResponse> {

@@ -1,12 +1,16 @@
 /**
  * bindings/typescript beyond what the route tests exercise: the transport against small fake servers
- * (every non-2xx answer and every broken exchange is a MadApiError).
+ * (every non-2xx answer and every broken exchange is a MadApiError), and the auth-plane routes for
+ * proxies and backends (/verify, RFC 8414 metadata, the PEM) against the real server.
  */
+import { createPublicKey, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../bindings/typescript/admin-client.js';
+import { AuthClient } from '../../bindings/typescript/auth-client.js';
 import { MadApiError } from '../../bindings/typescript/models.js';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../helpers/server.js';
 
 const hits: string[] = [];
 const answers: Record<string, { status: number; type: string; body: string }> = {
@@ -78,5 +82,38 @@ describe('transport', () => {
     const slow = await failure('/slow', 200);
     expect(slow.status).toBe(0);
     expect(slow.cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('auth-plane routes for proxies and backends', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('verify() checks the token and its requirements on the server; metadata and the PEM match discovery and JWKS', async () => {
+    const admin = new AdminClient(server.adminUrl);
+    await admin.login(ADMIN_USERNAME, ADMIN_PASSWORD);
+    const username = `ts-${randomUUID().slice(0, 8)}`;
+    const user = await admin.createUser({ username, email: `${username}@example.com`, password: 'user-password-1' });
+    const client = await admin.createClient({ client_id: `ts-fa-${randomUUID().slice(0, 8)}`, audience: 'ts-api' });
+    const auth = new AuthClient(server.authUrl);
+    const { access_token: token } = await auth.passwordGrant({ clientId: client.client_id, clientSecret: client.client_secret!, username,
+      password: 'user-password-1' });
+
+    expect(await auth.verify(token, { aud: 'ts-api' })).toMatchObject({ 'x-auth-sub': user.id, 'x-auth-client': client.client_id });
+    const refusal = async (t: string, require: Parameters<AuthClient['verify']>[1]) =>
+      auth.verify(t, require).then(() => null, (e: unknown) => e as MadApiError);
+    expect(await refusal(token, { aud: 'another-api' })).toMatchObject({ status: 403 });
+    expect(await refusal(token, { scope: 'admin:list_users' })).toMatchObject({ status: 403 });
+    expect(await refusal('not-a-token', {})).toMatchObject({ status: 401 });
+
+    expect(await auth.authorizationServerMetadata()).toEqual(await auth.discovery());
+    const { kty, n, e, crv, x, y } = createPublicKey(await auth.publicKeyPem()).export({ format: 'jwk' });
+    expect(kty).toMatch(/^(RSA|EC)$/);
+    expect((await auth.jwks()).keys).toContainEqual(expect.objectContaining(JSON.parse(JSON.stringify({ kty, n, e, crv, x, y }))));
   });
 });

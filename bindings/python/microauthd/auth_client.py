@@ -58,6 +58,14 @@ class AuthClient:
     def discovery(self) -> Dict[str, Any]:
         return self.http.request("GET", "/.well-known/openid-configuration", anonymous=True)[0]
 
+    def authorization_server_metadata(self) -> Dict[str, Any]:
+        """RFC 8414 metadata (/.well-known/oauth-authorization-server): the same document as discovery."""
+        return self.http.request("GET", "/.well-known/oauth-authorization-server", anonymous=True)[0]
+
+    def public_key_pem(self) -> str:
+        """The current signing key as SPKI PEM (/keys/auth.pem), for proxies that verify with one static key."""
+        return self.http.request("GET", "/keys/auth.pem", anonymous=True)[0]
+
     # -- token grants (each keeps the new access token on this client) --------------------------------------
     def password_grant(self, username: str, password: str, totp_code: Optional[str] = None, scope: Optional[str] = None) -> TokenResponse:
         return self._token("/token", {"grant_type": "password", "username": username, "password": password,
@@ -133,9 +141,10 @@ class AuthClient:
             raise MadApiError(401, "token not meant for this audience", result)
         return result
 
-    def verify(self, token: str, scope: Optional[str] = None, role: Optional[str] = None) -> Dict[str, str]:
-        """GET /verify (forward-auth): returns the X-Auth-* identity headers when the token passes."""
-        _, headers = self.http.request("GET", "/verify", query={"scope": scope, "role": role},
+    def verify(self, token: str, scope: Optional[str] = None, role: Optional[str] = None, aud: Optional[str] = None) -> Dict[str, str]:
+        """GET /verify (forward-auth): returns the X-Auth-* identity headers when the token passes (every `scope`,
+        any `role`, every `aud`: space-separated); a refusal raises MadApiError 401 or 403."""
+        _, headers = self.http.request("GET", "/verify", query={"scope": scope, "role": role, "aud": aud},
                                        headers={"Authorization": f"Bearer {token}"})
         return {k: v for k, v in headers.items() if k.startswith("x-auth-")}
 

@@ -286,6 +286,20 @@ class Tokens(BindingTest):
         self.assertEqual(self.assertApiError(400, auth.refresh, second.refresh_token).error, "invalid_grant")
         self.assertApiError(404, self.admin.revoke_refresh_token, "no-such-refresh-token")
 
+    def test_metadata_public_key_and_verify_requirements(self) -> None:
+        name = uniq("fa")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        self.assertEqual(auth.authorization_server_metadata(), auth.discovery())
+        pem = auth.public_key_pem()
+        self.assertTrue(pem.startswith("-----BEGIN PUBLIC KEY-----"), pem)
+        token = auth.password_grant(name, "user-password-1").access_token
+        self.assertEqual(auth.verify(token, aud="py-api")["x-auth-sub"], user.id)
+        self.assertApiError(403, auth.verify, token, aud="another-api")
+        self.assertApiError(403, auth.verify, token, scope="admin:list_users")
+        self.assertApiError(401, auth.verify, "not-a-token")
+
     def test_verify_token_accepts_only_access_tokens(self) -> None:
         name = uniq("vt")
         self.admin.create_user(name, f"{name}@example.com", "user-password-1")
