@@ -428,6 +428,11 @@ func TestHeadlessLoginWithTotpThenTheCodeGrant(t *testing.T) {
 	if tok.IDToken == nil || must(a.Me(ctx))(t)["sub"] != u.ID {
 		t.Fatal(tok)
 	}
+	v := &Verifier{Client: a, Issuer: must(a.Discovery(ctx))(t)["issuer"].(string), Audience: "go-api"}
+	must(v.Verify(ctx, tok.AccessToken))(t)
+	if _, err := v.Verify(ctx, *tok.IDToken); err == nil { // signed by the same key, but no access token
+		t.Fatal("an ID token verified as an access token")
+	}
 	_, err = a.AuthorizationCodeGrant(ctx, back.Query().Get("code"), redirect, verifier) // one use
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Status != 400 || apiErr.Code != "invalid_grant" {
@@ -466,6 +471,11 @@ func TestAdminJWKSAndRefreshFamilyRevocation(t *testing.T) {
 	}
 	if !has(must(c.AdminJWKS(ctx))(t)) || has(must(NewAuthClient(authURL, "", "").JWKS(ctx))(t)) {
 		t.Fatal("the admin token's kid must be published on the admin plane only")
+	}
+	anon := NewAuthClient(authURL, "", "")
+	v := &Verifier{Client: anon, Issuer: must(anon.Discovery(ctx))(t)["issuer"].(string)}
+	if _, err := v.Verify(ctx, c.Token()); err == nil {
+		t.Fatal("an admin token verified as an auth-plane token")
 	}
 
 	name := uniq("gorrt")
