@@ -118,9 +118,24 @@ func (c *AuthClient) AuthorizationCodeGrant(ctx context.Context, code, redirectU
 	return c.grant(ctx, "/token", form)
 }
 
+// AuthorizationURL is the GET /authorize URL to send a user's browser to (the hosted /login and /totp pages, then
+// a redirect to RedirectURI with code and state; redeem with AuthorizationCodeGrant). response_type=code; built on
+// this client's base URL, so give the client the public one.
+func (c *AuthClient) AuthorizationURL(r AuthorizeRequest) string {
+	q := url.Values{"response_type": {"code"}}
+	for k, v := range c.authorizeForm(r) {
+		q[k] = v
+	}
+	return c.t.baseURL + "/authorize?" + q.Encode()
+}
+
 // ---- headless authorization code + PKCE login: Authorize → LoginPassword → (LoginTotp) → Finalize ----
 
 func (c *AuthClient) Authorize(ctx context.Context, r AuthorizeRequest) (PkceAuthorizeResponse, error) {
+	return call[PkceAuthorizeResponse](ctx, c.t, request{method: "POST", path: "/authorize", form: c.authorizeForm(r), anonymous: true})
+}
+
+func (c *AuthClient) authorizeForm(r AuthorizeRequest) url.Values {
 	if r.ClientID == "" {
 		r.ClientID = c.ClientID
 	}
@@ -133,7 +148,7 @@ func (c *AuthClient) Authorize(ctx context.Context, r AuthorizeRequest) (PkceAut
 	if r.MaxAge > 0 {
 		f.Set("max_age", strconv.Itoa(r.MaxAge))
 	}
-	return call[PkceAuthorizeResponse](ctx, c.t, request{method: "POST", path: "/authorize", form: f, anonymous: true})
+	return f
 }
 
 // LoginPassword is the password step; the answer's RequiresTotp says whether LoginTotp must follow.

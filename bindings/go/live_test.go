@@ -8,6 +8,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -525,4 +527,52 @@ func TestMetadataPublicKeyAndVerifyRequirements(t *testing.T) {
 	wantStatus(t, 403, err)
 	_, err = a.Verify(ctx, "not-a-token", "", "")
 	wantStatus(t, 401, err)
+}
+
+func TestAuthorizationURLDrivesTheBrowserLogin(t *testing.T) {
+	const redirect = "https://app.example.com/cb"
+	c, ctx := admin(t)
+	name := uniq("gobr")
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-br-"), "", "Browser", "go-api"))(t)
+	must(c.AddRedirectURI(ctx, cl.ID, redirect))(t)
+	a := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
+	verifier, challenge := pkce()
+	link := a.AuthorizationURL(AuthorizeRequest{RedirectURI: redirect, CodeChallenge: challenge, Scope: "openid profile", Nonce: "n 1", State: "a b&c=d"})
+	if !strings.HasPrefix(link, authURL+"/authorize?") {
+		t.Fatal(link)
+	}
+	// A browser that does not follow redirects.
+	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	step := func(res *http.Response, err error) (*http.Response, string) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res, string(body)
+	}
+	res, _ := step(browser.Get(link))
+	login := res.Header.Get("Location")
+	if res.StatusCode != 302 || !strings.HasPrefix(login, "/login?jti=") {
+		t.Fatal(res.Status, login)
+	}
+	_, page := step(browser.Get(authURL + login))
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	jti := must(url.Parse(login))(t).Query().Get("jti")
+	res, _ = step(browser.PostForm(authURL+"/login", url.Values{"jti": {jti}, "csrf": {csrf}, "username": {name}, "password": {"user-password-1"}}))
+	res, _ = step(browser.Get(authURL + res.Header.Get("Location")))
+	back := must(url.Parse(res.Header.Get("Location")))(t).Query()
+	if back.Get("state") != "a b&c=d" {
+		t.Fatal(back)
+	}
+	must(a.AuthorizationCodeGrant(ctx, back.Get("code"), redirect, verifier))(t)
+	if must(a.Me(ctx))(t)["sub"] != u.ID {
+		t.Fatal("not signed in")
+	}
+	foreign := NewAuthClient(authURL, cl.ClientID, "").AuthorizationURL(AuthorizeRequest{RedirectURI: "https://evil.example.com/cb", CodeChallenge: challenge})
+	if res, _ := step(browser.Get(foreign)); res.StatusCode != 400 { // never redirected to an unregistered URI
+		t.Fatal(res.Status)
+	}
 }

@@ -148,6 +148,20 @@ export class AuthClient {
 
   // ---- headless authorization code + PKCE flow (browser login issue) ----
 
+  /**
+   * The `GET /authorize` URL to send a user's browser to (the hosted /login and /totp pages, then a redirect to
+   * `redirectUri` with `code` and `state`; redeem with authorizationCodeGrant). `response_type=code`; built on this
+   * client's base URL, so give the client the public one.
+   */
+  authorizationUrl(r: AuthorizeRequest): string {
+    const url = new URL(`${this.transport.baseUrl}/authorize`);
+    const params: Record<string, string | undefined> = { response_type: 'code', client_id: r.clientId, redirect_uri: r.redirectUri,
+      code_challenge: r.codeChallenge, code_challenge_method: r.codeChallengeMethod ?? 'S256', scope: r.scope, nonce: r.nonce,
+      state: r.state, max_age: r.maxAge === undefined ? undefined : String(r.maxAge) };
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+    return url.toString();
+  }
+
   /** `POST /authorize`: opens a login (headless). */
   authorize(r: AuthorizeRequest): Promise<PkceAuthorizeResponse> {
     return this.transport.request({ method: 'POST', path: '/authorize', anonymous: true, body: { form: {

@@ -3,7 +3,7 @@
  * (every non-2xx answer and every broken exchange is a MadApiError), and the auth-plane routes for
  * proxies and backends (/verify, RFC 8414 metadata, the PEM) against the real server.
  */
-import { createPublicKey, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,38 @@ describe('auth-plane routes for proxies and backends', () => {
   });
   afterAll(async () => {
     await server?.close();
+  });
+
+  it('authorizationUrl() drives the browser login to a code', async () => {
+    const REDIRECT = 'https://app.example.com/cb';
+    const admin = new AdminClient(server.adminUrl);
+    await admin.login(ADMIN_USERNAME, ADMIN_PASSWORD);
+    const username = `tsb-${randomUUID().slice(0, 8)}`;
+    const user = await admin.createUser({ username, email: `${username}@example.com`, password: 'user-password-1' });
+    const client = await admin.createClient({ client_id: `ts-br-${randomUUID().slice(0, 8)}`, audience: 'ts-api' });
+    await admin.addRedirectUri(client.id, REDIRECT);
+    const auth = new AuthClient(server.authUrl);
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const link = auth.authorizationUrl({ clientId: client.client_id, redirectUri: REDIRECT, codeChallenge: challenge, scope: 'openid profile',
+      nonce: 'n 1', state: 'a b&c=d' });
+    expect(link.startsWith(`${server.authUrl}/authorize?response_type=code&`)).toBe(true);
+
+    const browser = (path: string, init: RequestInit = {}) => fetch(new URL(path, server.authUrl), { ...init, redirect: 'manual' });
+    const login = (await browser(link)).headers.get('location')!;
+    expect(login).toMatch(/^\/login\?jti=/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await browser(login)).text())![1]!;
+    const jti = new URL(login, server.authUrl).searchParams.get('jti')!;
+    const finalize = (await browser('/login', { method: 'POST',
+      body: new URLSearchParams({ jti, csrf, username, password: 'user-password-1' }) })).headers.get('location')!;
+    const back = new URL((await browser(finalize)).headers.get('location')!);
+    expect(back.searchParams.get('state')).toBe('a b&c=d');
+    const tokens = await auth.authorizationCodeGrant({ clientId: client.client_id, clientSecret: client.client_secret! },
+      { code: back.searchParams.get('code')!, redirectUri: REDIRECT, codeVerifier: verifier });
+    expect((await new AuthClient({ baseUrl: server.authUrl, token: tokens.access_token }).me()).sub).toBe(user.id);
+
+    const foreign = auth.authorizationUrl({ clientId: client.client_id, redirectUri: 'https://evil.example.com/cb', codeChallenge: challenge });
+    expect((await browser(foreign)).status).toBe(400); // never redirected to an unregistered URI
   });
 
   it('verify() checks the token and its requirements on the server; metadata and the PEM match discovery and JWKS', async () => {

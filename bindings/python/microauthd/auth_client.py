@@ -85,6 +85,16 @@ class AuthClient:
         return self._token("/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
                                       "code_verifier": code_verifier})
 
+    def authorization_url(self, redirect_uri: str, code_challenge: str, scope: Optional[str] = None, nonce: Optional[str] = None,
+                          state: Optional[str] = None, max_age: Optional[int] = None, code_challenge_method: str = "S256") -> str:
+        """The GET /authorize URL to send a user's browser to (the hosted /login and /totp pages, then a redirect to
+        `redirect_uri` with `code` and `state`; redeem with authorization_code_grant). `response_type=code`; built on
+        this client's base URL, so give the client the public one."""
+        params = {"response_type": "code", "client_id": self.client_id, "redirect_uri": redirect_uri, "code_challenge": code_challenge,
+                  "code_challenge_method": code_challenge_method, "scope": scope, "nonce": nonce, "state": state,
+                  "max_age": None if max_age is None else str(max_age)}
+        return f"{self.http.base_url}/authorize?" + urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+
     # -- headless authorization code + PKCE login: authorize → login_password → (login_totp) → finalize --------
     def authorize(self, redirect_uri: str, code_challenge: str, scope: Optional[str] = None, nonce: Optional[str] = None,
                   state: Optional[str] = None, max_age: Optional[int] = None, code_challenge_method: str = "S256") -> PkceAuthorizeResponse:

@@ -5,6 +5,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -380,6 +381,34 @@ class AuthorizationCode(BindingTest):
         err = self.assertApiError(400, auth.authorization_code_grant, query["code"][0], self.REDIRECT, verifier)  # one use
         self.assertEqual(err.error, "invalid_grant")
         self.assertApiError(404, auth.auth_session, started.jti)
+
+    def test_authorization_url_drives_the_browser_login(self) -> None:
+        name = uniq("br")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        self.admin.add_redirect_uri(client.id, self.REDIRECT)
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        verifier, challenge = pkce()
+        url = auth.authorization_url(self.REDIRECT, challenge, scope="openid profile", nonce="n 1", state="a b&c=d")
+        self.assertTrue(url.startswith(SERVER.auth_url + "/authorize?response_type=code&"))
+
+        def browser(method: str, path_or_url: str, **kw):  # noqa: ANN202, ANN003 (a browser that does not follow redirects)
+            return auth.http.request(method, path_or_url.replace(SERVER.auth_url, ""), anonymous=True, redirect_ok=True, **kw)
+
+        login = browser("GET", url)[1]["location"]
+        self.assertTrue(login.startswith("/login?jti="), login)
+        page, _ = browser("GET", login)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        jti = urllib.parse.parse_qs(urllib.parse.urlsplit(login).query)["jti"][0]
+        finalize = browser("POST", "/login", form={"jti": jti, "csrf": csrf, "username": name, "password": "user-password-1"})[1]["location"]
+        back = browser("GET", finalize)[1]["location"]
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(back).query)
+        self.assertEqual(query["state"], ["a b&c=d"])
+        auth.authorization_code_grant(query["code"][0], self.REDIRECT, verifier)
+        self.assertEqual(auth.me()["sub"], user.id)
+
+        foreign = AuthClient(SERVER.auth_url, client.client_id).authorization_url("https://evil.example.com/cb", challenge)
+        self.assertApiError(400, browser, "GET", foreign)  # never redirected to an unregistered URI
 
     def test_code_grant_with_form_client_auth_refuses_a_wrong_verifier(self) -> None:
         name = uniq("pkf")
