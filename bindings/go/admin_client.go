@@ -9,10 +9,12 @@ import (
 // AdminClient covers every route of the ADMIN plane (default http://127.0.0.1:9041).
 type AdminClient struct{ t *transport }
 
-func NewAdminClient(baseURL, token string) *AdminClient { return &AdminClient{t: newTransport(baseURL, token)} }
+func NewAdminClient(baseURL, token string) *AdminClient {
+	return &AdminClient{t: newTransport(baseURL, token)}
+}
 
 // Token returns the admin token in use; SetToken replaces it.
-func (c *AdminClient) Token() string      { return c.t.token }
+func (c *AdminClient) Token() string       { return c.t.token }
 func (c *AdminClient) SetToken(tok string) { c.t.token = tok }
 
 func call[T any](ctx context.Context, t *transport, r request) (T, error) {
@@ -55,6 +57,11 @@ func (c *AdminClient) Login(ctx context.Context, username, password, clientID st
 		c.t.token = res.AccessToken
 	}
 	return res, err
+}
+
+// AdminJWKS returns the admin plane's published keys (GET /jwks.json on the admin port: verifying admin tokens).
+func (c *AdminClient) AdminJWKS(ctx context.Context) (JWKS, error) {
+	return call[JWKS](ctx, c.t, request{method: "GET", path: "/jwks.json", anonymous: true})
 }
 
 func (c *AdminClient) ListKeys(ctx context.Context, plane string) ([]KeyInfo, error) {
@@ -433,6 +440,11 @@ func (c *AdminClient) GetRefreshToken(ctx context.Context, id string) (RefreshTo
 
 func (c *AdminClient) RefreshTokensOfUser(ctx context.Context, userID string) ([]RefreshTokenResponse, error) {
 	return call[[]RefreshTokenResponse](ctx, c.t, request{method: "GET", path: "/refresh-tokens/user/" + esc(userID)})
+}
+
+// RevokeRefreshToken revokes the refresh token and its whole family (every token rotated from the same grant).
+func (c *AdminClient) RevokeRefreshToken(ctx context.Context, id string) (MessageResponse, error) {
+	return c.msg(ctx, request{method: "DELETE", path: "/refresh-tokens/" + esc(id)})
 }
 
 func (c *AdminClient) PurgeRefreshTokens(ctx context.Context, p PurgeRequest) (MessageResponse, error) {

@@ -15,16 +15,20 @@ import (
 	"time"
 )
 
-// APIError is any failed call: Status is the HTTP status (0 = no connection), Message the server's words,
-// Code the OAuth error code (invalid_grant, …) on auth-plane OAuth errors.
+// APIError is any failed call: Status is the HTTP status (0 = no connection, or no complete answer), Message
+// the server's words, Code the OAuth error code (invalid_grant, …) on auth-plane OAuth errors, Body the raw
+// error body. Err is the network error behind a Status 0 (errors.Is(err, context.DeadlineExceeded) works).
 type APIError struct {
 	Status  int
 	Message string
 	Code    string
 	Body    []byte
+	Err     error
 }
 
 func (e *APIError) Error() string { return fmt.Sprintf("%s (HTTP %d)", e.Message, e.Status) }
+
+func (e *APIError) Unwrap() error { return e.Err }
 
 type transport struct {
 	baseURL string
@@ -33,7 +37,12 @@ type transport struct {
 }
 
 func newTransport(baseURL, token string) *transport {
-	return &transport{baseURL: strings.TrimRight(baseURL, "/"), token: token, http: &http.Client{Timeout: 30 * time.Second}}
+	// Redirects are never followed: a 3xx is an APIError like any other non-2xx answer (a followed redirect
+	// would turn a POST into a GET, and could carry the bearer token elsewhere); the login flow reads its
+	// 302 itself (acceptRedirect).
+	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &transport{baseURL: strings.TrimRight(baseURL, "/"), token: token,
+		http: &http.Client{Timeout: 30 * time.Second, CheckRedirect: noRedirect}}
 }
 
 type request struct {
@@ -45,6 +54,8 @@ type request struct {
 	form      url.Values
 	headers   map[string]string
 	anonymous bool
+	// acceptRedirect: a 3xx answer is the result (its Location is read from the returned headers).
+	acceptRedirect bool
 }
 
 // do sends the request and decodes a JSON answer into out (when non-nil); it returns the response headers.
@@ -81,15 +92,23 @@ func (t *transport) do(ctx context.Context, r request, out interface{}) (http.He
 	}
 	res, err := t.http.Do(req)
 	if err != nil {
-		return nil, &APIError{Status: 0, Message: fmt.Sprintf("cannot reach %s: %v", t.baseURL, err)}
+		return nil, &APIError{Status: 0, Message: fmt.Sprintf("cannot reach %s: %v", t.baseURL, err), Err: err}
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
 	if err != nil {
-		return nil, err
+		return nil, &APIError{Status: 0, Message: fmt.Sprintf("incomplete answer from %s: %v", t.baseURL, err), Err: err}
 	}
-	if res.StatusCode >= 400 {
-		return res.Header, toAPIError(res.StatusCode, raw)
+	if res.StatusCode >= 300 && !(r.acceptRedirect && res.StatusCode < 400) {
+		e := toAPIError(res.StatusCode, raw)
+		if res.StatusCode < 400 {
+			e.Code, e.Message = "", fmt.Sprintf("unexpected redirect (HTTP %d) to %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		return res.Header, e
+	}
+	if b, ok := out.(*[]byte); ok { // a non-JSON answer (the PEM), as is
+		*b = raw
+		return res.Header, nil
 	}
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
@@ -106,7 +125,9 @@ func toAPIError(status int, raw []byte) *APIError {
 		Message          string `json:"message"`
 	}
 	e := &APIError{Status: status, Body: raw, Message: fmt.Sprintf("HTTP %d", status)}
-	if json.Unmarshal(raw, &body) == nil {
+	var text string
+	switch {
+	case json.Unmarshal(raw, &body) == nil:
 		switch {
 		case body.Error != "":
 			e.Code, e.Message = body.Error, body.Error
@@ -116,6 +137,10 @@ func toAPIError(status int, raw []byte) *APIError {
 		case body.Message != "":
 			e.Message = body.Message
 		}
+	case json.Unmarshal(raw, &text) == nil && text != "":
+		e.Message = text // a bare JSON string (POST /login/finalize: "Invalid credentials")
+	case !json.Valid(raw) && len(bytes.TrimSpace(raw)) > 0:
+		e.Message = string(bytes.TrimSpace(raw)) // a text answer (a proxy's error page)
 	}
 	return e
 }

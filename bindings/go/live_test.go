@@ -3,8 +3,14 @@ package microauthd
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -361,5 +367,212 @@ func TestTotpAndScopedUsers(t *testing.T) {
 	must(a.DeactivateUser(ctx, created.ID))(t)
 	if must(c.GetUser(ctx, created.ID))(t).IsActive {
 		t.Fatal("not deactivated")
+	}
+}
+
+func oathtool(t *testing.T, secret string, ago time.Duration) string {
+	t.Helper()
+	at := time.Now().Add(-ago).UTC().Format("2006-01-02 15:04:05 UTC")
+	code, err := exec.Command("oathtool", "--totp", "-b", "--now", at, secret).Output()
+	if err != nil {
+		t.Fatalf("oathtool (Debian package oathtool) is required: %v", err)
+	}
+	return strings.TrimSpace(string(code))
+}
+
+// pkce returns a verifier and its S256 challenge (RFC 7636 §4.1-4.2).
+func pkce() (string, string) {
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw)
+	verifier := base64.RawURLEncoding.EncodeToString(raw)
+	sum := sha256.Sum256([]byte(verifier))
+	return verifier, base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+func TestHeadlessLoginWithTotpThenTheCodeGrant(t *testing.T) {
+	const redirect = "https://app.example.com/cb"
+	c, ctx := admin(t)
+	name := uniq("gopk")
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-pk-"), "", "PKCE", "go-api"))(t)
+	must(c.AddRedirectURI(ctx, cl.ID, redirect))(t)
+	must(c.SetFlag(ctx, cl.ID, "ENABLE_TOTP", true))(t)
+	enrol := must(c.GenerateTotp(ctx, u.ID, cl.ID, ""))(t)
+	secret := strings.SplitN(strings.SplitN(enrol.OtpauthURI, "secret=", 2)[1], "&", 2)[0]
+	must(c.VerifyTotp(ctx, u.ID, cl.ID, oathtool(t, secret, 30*time.Second)))(t) // the login below uses a later code
+	a := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
+	verifier, challenge := pkce()
+
+	started := must(a.Authorize(ctx, AuthorizeRequest{RedirectURI: redirect, CodeChallenge: challenge, Scope: "openid", Nonce: "n-1", State: "st-1"}))(t)
+	if started.RequiresTotp || must(a.AuthSession(ctx, started.Jti))(t).ClientID != cl.ClientID {
+		t.Fatal(started)
+	}
+	_, err := a.Finalize(ctx, started.Jti) // no password step yet
+	wantStatus(t, 400, err)
+	if err.(*APIError).Message != "Invalid credentials" {
+		t.Fatal(err)
+	}
+	_, err = a.LoginPassword(ctx, started.Jti, name, "wrong-password")
+	wantStatus(t, 400, err)
+	if !must(a.LoginPassword(ctx, started.Jti, name, "user-password-1"))(t).RequiresTotp {
+		t.Fatal("TOTP not required")
+	}
+	_, err = a.Finalize(ctx, started.Jti) // TOTP pending
+	wantStatus(t, 400, err)
+	must(a.LoginTotp(ctx, started.Jti, oathtool(t, secret, 0)))(t)
+	location := must(a.Finalize(ctx, started.Jti))(t)
+	back := must(url.Parse(location))(t)
+	if !strings.HasPrefix(location, redirect+"?") || back.Query().Get("state") != "st-1" {
+		t.Fatal(location)
+	}
+
+	tok := must(a.AuthorizationCodeGrant(ctx, back.Query().Get("code"), redirect, verifier))(t)
+	if tok.IDToken == nil || must(a.Me(ctx))(t)["sub"] != u.ID {
+		t.Fatal(tok)
+	}
+	v := &Verifier{Client: a, Issuer: must(a.Discovery(ctx))(t)["issuer"].(string), Audience: "go-api"}
+	must(v.Verify(ctx, tok.AccessToken))(t)
+	if _, err := v.Verify(ctx, *tok.IDToken); err == nil { // signed by the same key, but no access token
+		t.Fatal("an ID token verified as an access token")
+	}
+	_, err = a.AuthorizationCodeGrant(ctx, back.Query().Get("code"), redirect, verifier) // one use
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Status != 400 || apiErr.Code != "invalid_grant" {
+		t.Fatal(err)
+	}
+	_, err = a.AuthSession(ctx, started.Jti)
+	wantStatus(t, 404, err)
+
+	// Form client authentication, and a wrong verifier.
+	f := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
+	f.UseForm = true
+	must(c.DisableTotp(ctx, u.ID, cl.ID))(t)
+	jti := must(f.Authorize(ctx, AuthorizeRequest{RedirectURI: redirect, CodeChallenge: challenge, Scope: "profile"}))(t).Jti
+	must(f.LoginPassword(ctx, jti, name, "user-password-1"))(t)
+	code := must(url.Parse(must(f.Finalize(ctx, jti))(t)))(t).Query().Get("code")
+	_, err = f.AuthorizationCodeGrant(ctx, code, redirect, "wrong-verifier-"+verifier)
+	if !errors.As(err, &apiErr) || apiErr.Status != 400 || apiErr.Code != "invalid_grant" {
+		t.Fatal(err)
+	}
+}
+
+func TestAdminJWKSAndRefreshFamilyRevocation(t *testing.T) {
+	c, ctx := admin(t)
+	header := strings.SplitN(must(NewAdminClient(adminURL, "").Login(ctx, adminUser, adminPassword, ""))(t).AccessToken, ".", 2)[0]
+	var h struct{ Kid string }
+	if err := decodeSegment(header, &h); err != nil {
+		t.Fatal(err)
+	}
+	has := func(set JWKS) bool {
+		for _, k := range set.Keys {
+			if k.Kid == h.Kid {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(must(c.AdminJWKS(ctx))(t)) || has(must(NewAuthClient(authURL, "", "").JWKS(ctx))(t)) {
+		t.Fatal("the admin token's kid must be published on the admin plane only")
+	}
+	anon := NewAuthClient(authURL, "", "")
+	v := &Verifier{Client: anon, Issuer: must(anon.Discovery(ctx))(t)["issuer"].(string)}
+	if _, err := v.Verify(ctx, c.Token()); err == nil {
+		t.Fatal("an admin token verified as an auth-plane token")
+	}
+
+	name := uniq("gorrt")
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-rrt-"), "", "RRT", "go-api"))(t)
+	a := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
+	first := must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	second := must(a.Refresh(ctx, *first.RefreshToken))(t)
+	var spent string
+	for _, rt := range must(c.RefreshTokensOfUser(ctx, u.ID))(t) {
+		if rt.IsRevoked {
+			spent = rt.ID
+		}
+	}
+	must(c.RevokeRefreshToken(ctx, spent))(t) // the spent one: its family goes too
+	for _, rt := range must(c.RefreshTokensOfUser(ctx, u.ID))(t) {
+		if !rt.IsRevoked {
+			t.Fatal("family not revoked", rt)
+		}
+	}
+	_, err := a.Refresh(ctx, *second.RefreshToken)
+	wantStatus(t, 400, err)
+	_, err = c.RevokeRefreshToken(ctx, "no-such-refresh-token")
+	wantStatus(t, 404, err)
+}
+
+func TestMetadataPublicKeyAndVerifyRequirements(t *testing.T) {
+	c, ctx := admin(t)
+	name := uniq("gofa")
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-fa-"), "", "FA", "go-api"))(t)
+	a := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
+	meta := must(a.AuthorizationServerMetadata(ctx))(t)
+	if fmt.Sprint(meta) != fmt.Sprint(must(a.Discovery(ctx))(t)) {
+		t.Fatal(meta)
+	}
+	if pem := must(a.PublicKeyPEM(ctx))(t); !strings.HasPrefix(pem, "-----BEGIN PUBLIC KEY-----") {
+		t.Fatal(pem)
+	}
+	tok := must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t).AccessToken
+	if h := must(a.Verify(ctx, tok, "", "", "go-api"))(t); h.Get("X-Auth-Sub") != u.ID {
+		t.Fatal(h)
+	}
+	_, err := a.Verify(ctx, tok, "", "", "another-api")
+	wantStatus(t, 403, err)
+	_, err = a.Verify(ctx, tok, "admin:list_users", "")
+	wantStatus(t, 403, err)
+	_, err = a.Verify(ctx, "not-a-token", "", "")
+	wantStatus(t, 401, err)
+}
+
+func TestAuthorizationURLDrivesTheBrowserLogin(t *testing.T) {
+	const redirect = "https://app.example.com/cb"
+	c, ctx := admin(t)
+	name := uniq("gobr")
+	u := must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-br-"), "", "Browser", "go-api"))(t)
+	must(c.AddRedirectURI(ctx, cl.ID, redirect))(t)
+	a := NewAuthClient(authURL, cl.ClientID, cl.ClientSecret)
+	verifier, challenge := pkce()
+	link := a.AuthorizationURL(AuthorizeRequest{RedirectURI: redirect, CodeChallenge: challenge, Scope: "openid profile", Nonce: "n 1", State: "a b&c=d"})
+	if !strings.HasPrefix(link, authURL+"/authorize?") {
+		t.Fatal(link)
+	}
+	// A browser that does not follow redirects.
+	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	step := func(res *http.Response, err error) (*http.Response, string) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res, string(body)
+	}
+	res, _ := step(browser.Get(link))
+	login := res.Header.Get("Location")
+	if res.StatusCode != 302 || !strings.HasPrefix(login, "/login?jti=") {
+		t.Fatal(res.Status, login)
+	}
+	_, page := step(browser.Get(authURL + login))
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	jti := must(url.Parse(login))(t).Query().Get("jti")
+	res, _ = step(browser.PostForm(authURL+"/login", url.Values{"jti": {jti}, "csrf": {csrf}, "username": {name}, "password": {"user-password-1"}}))
+	res, _ = step(browser.Get(authURL + res.Header.Get("Location")))
+	back := must(url.Parse(res.Header.Get("Location")))(t).Query()
+	if back.Get("state") != "a b&c=d" {
+		t.Fatal(back)
+	}
+	must(a.AuthorizationCodeGrant(ctx, back.Get("code"), redirect, verifier))(t)
+	if must(a.Me(ctx))(t)["sub"] != u.ID {
+		t.Fatal("not signed in")
+	}
+	foreign := NewAuthClient(authURL, cl.ClientID, "").AuthorizationURL(AuthorizeRequest{RedirectURI: "https://evil.example.com/cb", CodeChallenge: challenge})
+	if res, _ := step(browser.Get(foreign)); res.StatusCode != 400 { // never redirected to an unregistered URI
+		t.Fatal(res.Status)
 	}
 }

@@ -162,3 +162,37 @@ type PurgeRequest struct {
 	PurgeExpired     bool `json:"purge_expired"`
 	PurgeRevoked     bool `json:"purge_revoked"`
 }
+
+// PkceAuthorizeResponse answers POST /authorize, /login/password and /login/totp.
+type PkceAuthorizeResponse struct {
+	Jti            string `json:"jti"`
+	ClientID       string `json:"client_id"`
+	RedirectURI    string `json:"redirect_uri"`
+	RequiresTotp   bool   `json:"requires_totp"`
+	IsSessionBased bool   `json:"is_session_based"`
+}
+
+// AuthSessionView (GET /auth-session/{jti}) is what a login page may show about a login in progress.
+type AuthSessionView struct {
+	Jti            string `json:"jti"`
+	ClientID       string `json:"client_id"`
+	ClientName     string `json:"client_name"`
+	Scope          string `json:"scope"`
+	RequiresTotp   bool   `json:"requires_totp"`
+	RedirectHost   string `json:"redirect_host"`
+	RedirectOrigin string `json:"redirect_origin"`
+	ExpiresAt      string `json:"expires_at"`
+}
+
+// AuthorizeRequest opens a headless login (POST /authorize). ClientID defaults to the AuthClient's;
+// CodeChallengeMethod to S256 (the only one accepted); Nonce is required with the openid scope.
+type AuthorizeRequest struct {
+	ClientID            string
+	RedirectURI         string
+	CodeChallenge       string
+	CodeChallengeMethod string
+	Scope               string
+	Nonce               string
+	State               string
+	MaxAge              int
+}

@@ -51,6 +51,31 @@ export class AuthClient {
     return this.transport.request({ method: 'GET', path: '/.well-known/openid-configuration', anonymous: true });
   }
 
+  /** RFC 8414 metadata (`/.well-known/oauth-authorization-server`): the same document as discovery. */
+  authorizationServerMetadata(): Promise<Record<string, unknown>> {
+    return this.transport.request({ method: 'GET', path: '/.well-known/oauth-authorization-server', anonymous: true });
+  }
+
+  /** The current signing key as SPKI PEM (`/keys/auth.pem`), for proxies that verify with one static key. */
+  publicKeyPem(): Promise<string> {
+    return this.transport.request({ method: 'GET', path: '/keys/auth.pem', anonymous: true });
+  }
+
+  /**
+   * `GET /verify` (forward-auth): checks `token` on the server — signature, issuer, expiry, access token,
+   * not revoked — and the optional requirements (every `scope`, any `role`, every `aud`; space-separated).
+   * Returns the `x-auth-*` identity headers; a refusal throws MadApiError 401 or 403.
+   */
+  async verify(token: string, require: { scope?: string; role?: string; aud?: string } = {}): Promise<Record<string, string>> {
+    const res = await this.transport.raw({ method: 'GET', path: '/verify', anonymous: true, headers: { Authorization: `Bearer ${token}` },
+      query: { scope: require.scope, role: require.role, aud: require.aud } });
+    const identity: Record<string, string> = {};
+    res.headers.forEach((value, name) => {
+      if (name.startsWith('x-auth-')) identity[name] = value;
+    });
+    return identity;
+  }
+
   // ---- token grants, introspection, revocation, self-service (auth plane issue) ----
 
   private grant(c: ClientCredentials, path: string, form: Record<string, string | undefined>): Promise<TokenResponse> {
@@ -123,6 +148,20 @@ export class AuthClient {
 
   // ---- headless authorization code + PKCE flow (browser login issue) ----
 
+  /**
+   * The `GET /authorize` URL to send a user's browser to (the hosted /login and /totp pages, then a redirect to
+   * `redirectUri` with `code` and `state`; redeem with authorizationCodeGrant). `response_type=code`; built on this
+   * client's base URL, so give the client the public one.
+   */
+  authorizationUrl(r: AuthorizeRequest): string {
+    const url = new URL(`${this.transport.baseUrl}/authorize`);
+    const params: Record<string, string | undefined> = { response_type: 'code', client_id: r.clientId, redirect_uri: r.redirectUri,
+      code_challenge: r.codeChallenge, code_challenge_method: r.codeChallengeMethod ?? 'S256', scope: r.scope, nonce: r.nonce,
+      state: r.state, max_age: r.maxAge === undefined ? undefined : String(r.maxAge) };
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+    return url.toString();
+  }
+
   /** `POST /authorize`: opens a login (headless). */
   authorize(r: AuthorizeRequest): Promise<PkceAuthorizeResponse> {
     return this.transport.request({ method: 'POST', path: '/authorize', anonymous: true, body: { form: {
@@ -145,15 +184,15 @@ export class AuthClient {
     return this.transport.request({ method: 'GET', path: `/auth-session/${encodeURIComponent(jti)}`, anonymous: true });
   }
 
-  /** `POST /login/finalize`: the redirect URI (with `code` and `state`) the server answers with, or null when refused (400). */
-  async finalize(jti: string): Promise<string | null> {
-    try {
-      const res = await this.transport.raw({ method: 'POST', path: '/login/finalize', anonymous: true, body: { form: { jti } } });
-      return res.status === 302 ? res.headers.get('location') : null;
-    } catch (err) {
-      if (err instanceof MadApiError && err.status === 400) return null;
-      throw err;
-    }
+  /**
+   * `POST /login/finalize`: the redirect URI (with `code` and `state`) the server answers with. A refused
+   * login (no password step, TOTP pending, unknown or expired jti) throws MadApiError 400 `Invalid credentials`.
+   */
+  async finalize(jti: string): Promise<string> {
+    const res = await this.transport.raw({ method: 'POST', path: '/login/finalize', anonymous: true, acceptRedirect: true, body: { form: { jti } } });
+    const location = res.headers.get('location');
+    if (res.status < 300 || !location) throw new MadApiError(res.status, `expected a redirect, got HTTP ${res.status}`, res.body);
+    return location;
   }
 
   /** `POST /token` grant_type=authorization_code; a public client passes an empty `clientSecret`. */

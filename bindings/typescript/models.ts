@@ -13,8 +13,10 @@ export class MadApiError extends Error {
     readonly body: unknown,
     /** OAuth error code (`invalid_grant`, …) on auth-plane OAuth errors. */
     readonly error?: string,
+    /** `cause`: the network error behind a status 0. */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 
   static fromResponse(status: number, body: unknown): MadApiError {

@@ -1,6 +1,8 @@
 /**
  * The HTTP core shared by AdminClient and AuthClient: Node's fetch only, no other dependency.
- * Every non-2xx answer becomes a MadApiError carrying the status and the server's message.
+ * Every non-2xx answer becomes a MadApiError carrying the status and the server's message; a request
+ * that gets no complete answer (no connection, timeout, broken body) is a MadApiError with status 0
+ * and the network error as its `cause`. Redirects are never followed.
  */
 import { MadApiError } from './models.js';
 
@@ -28,6 +30,8 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   /** Send no bearer token even if the transport has one. */
   anonymous?: boolean;
+  /** A 3xx answer is the result (read its Location), not an error. */
+  acceptRedirect?: boolean;
 }
 
 export interface RawResponse {
@@ -76,9 +80,14 @@ export class Transport {
     try {
       res = await this.fetchImpl(url, { method: spec.method, headers, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'manual', ...(body !== undefined ? { body } : {}) });
     } catch (err) {
-      throw new MadApiError(0, `cannot reach ${this.baseUrl}: ${(err as Error).message}`, undefined);
+      throw new MadApiError(0, `cannot reach ${this.baseUrl}: ${(err as Error).message}`, undefined, undefined, { cause: err });
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw new MadApiError(0, `no complete answer from ${this.baseUrl}: ${(err as Error).message}`, undefined, undefined, { cause: err });
+    }
     let parsed: unknown = text;
     if (text && (res.headers.get('content-type') ?? '').includes('json')) {
       try {
@@ -88,6 +97,10 @@ export class Transport {
       }
     }
     if (res.status >= 400) throw MadApiError.fromResponse(res.status, parsed);
+    // Not followed (`redirect: 'manual'`): a POST would become a GET, and the bearer token could go elsewhere.
+    if (res.status >= 300 && !spec.acceptRedirect) {
+      throw new MadApiError(res.status, `unexpected redirect (HTTP ${res.status}) to ${res.headers.get('location') ?? ''}`, parsed);
+    }
     return { status: res.status, headers: res.headers, body: text === '' ? undefined : parsed };
   }
 }

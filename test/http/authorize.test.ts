@@ -180,13 +180,15 @@ describe('through bindings/typescript', () => {
     expect(refused).toBeInstanceOf(MadApiError);
     expect((refused as MadApiError).status).toBe(400);
     expect((await auth.loginPassword(started.jti, totpUser.username, totpUser.password)).requires_totp).toBe(true);
-    expect(await auth.finalize(started.jti)).toBeNull();
+    const early = await auth.finalize(started.jti).then(() => null, (e: unknown) => e);
+    expect(early).toBeInstanceOf(MadApiError);
+    expect(early).toMatchObject({ status: 400, message: 'Invalid credentials' });
     expect((await auth.authSession(started.jti)).requires_totp).toBe(true);
     await auth.loginTotp(started.jti, oathtool(secret));
     const location = await auth.finalize(started.jti);
     expect(location).toMatch(/^https:\/\/rp\.example\.com\/callback\?tenant=1&code=[\w-]{43}&state=ss$/);
     const tokens = await auth.authorizationCodeGrant({ clientId: totpClient.clientId, clientSecret: totpClient.clientSecret, basic: true },
-      { code: new URL(location!).searchParams.get('code')!, redirectUri: REDIRECT, codeVerifier: verifier });
+      { code: new URL(location).searchParams.get('code')!, redirectUri: REDIRECT, codeVerifier: verifier });
     expect(tokens.id_token).toEqual(expect.any(String));
   });
 });

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -15,6 +16,17 @@ def basic_auth(client_id: str, client_secret: str) -> str:
     """RFC 6749 §2.3.1: both parts form-urlencoded, then base64."""
     raw = f"{urllib.parse.quote(client_id, safe='')}:{urllib.parse.quote(client_secret, safe='')}"
     return "Basic " + base64.b64encode(raw.encode()).decode()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are never followed: urllib would turn a POST into a GET and send the bearer token to
+    wherever the Location points. A 3xx is then an HTTPError like any other non-2xx answer."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 class Transport:
@@ -34,8 +46,10 @@ class Transport:
         headers: Optional[Mapping[str, str]] = None,
         anonymous: bool = False,
         send_json: bool = False,
+        redirect_ok: bool = False,
     ) -> Tuple[Any, Dict[str, str]]:
-        """Returns (parsed body, lower-cased headers); raises MadApiError on a non-2xx answer."""
+        """Returns (parsed body, lower-cased headers); raises MadApiError on a non-2xx answer (a 3xx too, unless
+        `redirect_ok`: then its headers, with `location`, are the result) and on a failed exchange (status 0)."""
         url = self.base_url + path
         if query:
             pairs = {k: ("true" if v is True else "false" if v is False else str(v)) for k, v in query.items() if v is not None}
@@ -54,13 +68,28 @@ class Transport:
             data = urllib.parse.urlencode({k: v for k, v in form.items() if v is not None}).encode()
         req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as res:  # noqa: S310 (caller-chosen URL)
-                return _parse(res.read(), res.headers.get("Content-Type", "")), {k.lower(): v for k, v in res.headers.items()}
+            with _OPENER.open(req, timeout=self.timeout) as res:  # noqa: S310 (caller-chosen URL)
+                return _parse(res.read(), res.headers.get("Content-Type", "")), _lower(res.headers)
         except urllib.error.HTTPError as err:
-            body = _parse(err.read(), err.headers.get("Content-Type", "") if err.headers else "")
+            try:
+                raw = err.read()
+            except (OSError, http.client.HTTPException):
+                raw = b""  # the status is known; a broken error body does not hide it
+            body = _parse(raw, err.headers.get("Content-Type", "") if err.headers else "")
+            if 300 <= err.code < 400:
+                if redirect_ok:
+                    return body, _lower(err.headers)
+                location = err.headers.get("Location", "") if err.headers else ""
+                raise MadApiError(err.code, f"unexpected redirect (HTTP {err.code}) to {location}", body) from None
             raise MadApiError.from_response(err.code, body) from None
         except urllib.error.URLError as err:
-            raise MadApiError(0, f"cannot reach {self.base_url}: {err.reason}") from None
+            raise MadApiError(0, f"cannot reach {self.base_url}: {err.reason}") from err
+        except (OSError, http.client.HTTPException) as err:  # a timeout or a broken connection after the request went out
+            raise MadApiError(0, f"no complete answer from {self.base_url}: {err!r}") from err
+
+
+def _lower(headers: Any) -> Dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()} if headers else {}
 
 
 def _parse(raw: bytes, content_type: str) -> Any:

@@ -66,6 +66,10 @@ class AdminClient:
         self.http.token = res.access_token
         return res
 
+    def admin_jwks(self) -> Dict[str, Any]:
+        """The admin plane's published keys (GET /jwks.json on the admin port: verifying admin tokens)."""
+        return self._raw("GET", "/jwks.json", anonymous=True)
+
     def list_keys(self, plane: str) -> List[KeyInfo]:
         return self._many(KeyInfo, "GET", f"/keys/{_q(plane)}")
 
@@ -327,6 +331,10 @@ class AdminClient:
 
     def refresh_tokens_of_user(self, user_id: str) -> List[RefreshTokenResponse]:
         return self._many(RefreshTokenResponse, "GET", f"/refresh-tokens/user/{_q(user_id)}")
+
+    def revoke_refresh_token(self, token_id: str) -> MessageResponse:
+        """Revokes the refresh token and its whole family (every token rotated from the same grant)."""
+        return self._msg("DELETE", f"/refresh-tokens/{_q(token_id)}")
 
     def purge_refresh_tokens(self, older_than_seconds: int, purge_expired: bool = True, purge_revoked: bool = False) -> MessageResponse:
         return self._msg("POST", "/refresh-tokens/purge", json_body={"older_than_seconds": older_than_seconds,

@@ -207,6 +207,29 @@ class KeyInfo:
 
 
 @dataclass
+class PkceAuthorizeResponse:
+    """`POST /authorize`, `/login/password`, `/login/totp` answer."""
+    jti: str = ""
+    client_id: str = ""
+    redirect_uri: str = ""
+    requires_totp: bool = False
+    is_session_based: bool = False
+
+
+@dataclass
+class AuthSessionView:
+    """`GET /auth-session/{jti}`: what a login page may show."""
+    jti: str = ""
+    client_id: str = ""
+    client_name: str = ""
+    scope: str = ""
+    requires_totp: bool = False
+    redirect_host: str = ""
+    redirect_origin: str = ""
+    expires_at: Optional[str] = None
+
+
+@dataclass
 class Page:
     """A list plus the server's X-Total-Count."""
     items: List[Any] = field(default_factory=list)

@@ -1,10 +1,18 @@
 """The Python binding against a live microauthd: every method, success and error paths."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import os
+import re
 import shutil
 import subprocess
+import time
 import unittest
+import urllib.parse
 import uuid
+from typing import Tuple
 
 from microauthd import AdminClient, AuthClient, MadApiError
 from microauthd.models import RoleDto
@@ -27,10 +35,17 @@ def uniq(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
-def oathtool(secret: str) -> str:
+def oathtool(secret: str, seconds_ago: int = 0) -> str:
     if shutil.which("oathtool") is None:
         raise AssertionError("oathtool (Debian package oathtool) is required for the TOTP test")
-    return subprocess.check_output(["oathtool", "--totp", "-b", secret], text=True).strip()
+    at = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(time.time() - seconds_ago))
+    return subprocess.check_output(["oathtool", "--totp", "-b", "--now", at, secret], text=True).strip()
+
+
+def pkce() -> Tuple[str, str]:
+    """(verifier, S256 challenge), RFC 7636 §4.1-4.2."""
+    verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    return verifier, base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
 
 
 class BindingTest(unittest.TestCase):
@@ -64,6 +79,15 @@ class InfoAndKeys(BindingTest):
         rotated = self.admin.rotate_keys("admin")
         self.assertIn("retired", [k.status for k in rotated])
         self.assertApiError(404, self.admin.list_keys, "nope")
+
+    def test_admin_jwks_publishes_the_admin_signing_key(self) -> None:
+        def kid(token: str) -> str:
+            header = token.split(".")[0]
+            return json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))["kid"]
+
+        admin_kid = kid(AdminClient(SERVER.admin_url).login(ADMIN_USER, ADMIN_PASSWORD).access_token)
+        self.assertIn(admin_kid, [k["kid"] for k in self.admin.admin_jwks()["keys"]])
+        self.assertNotIn(admin_kid, [k["kid"] for k in AuthClient(SERVER.auth_url).jwks()["keys"]])
 
     def test_errors_carry_status_and_message(self) -> None:
         anonymous = AdminClient(SERVER.admin_url)
@@ -250,6 +274,46 @@ class Tokens(BindingTest):
         self.assertApiError(401, AuthClient(SERVER.auth_url, client.client_id, "wrong-secret").client_credentials)
         self.assertApiError(400, auth.password_grant, name, "wrong-password")
 
+    def test_admin_revokes_a_refresh_token_family(self) -> None:
+        name = uniq("rrt")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        first = auth.password_grant(name, "user-password-1")
+        second = auth.refresh(first.refresh_token)
+        [spent] = [t for t in self.admin.refresh_tokens_of_user(user.id) if t.is_revoked]
+        self.assertTrue(self.admin.revoke_refresh_token(spent.id).success)  # the spent one: its family goes too
+        self.assertTrue(all(t.is_revoked for t in self.admin.refresh_tokens_of_user(user.id)))
+        self.assertEqual(self.assertApiError(400, auth.refresh, second.refresh_token).error, "invalid_grant")
+        self.assertApiError(404, self.admin.revoke_refresh_token, "no-such-refresh-token")
+
+    def test_metadata_public_key_and_verify_requirements(self) -> None:
+        name = uniq("fa")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        self.assertEqual(auth.authorization_server_metadata(), auth.discovery())
+        pem = auth.public_key_pem()
+        self.assertTrue(pem.startswith("-----BEGIN PUBLIC KEY-----"), pem)
+        token = auth.password_grant(name, "user-password-1").access_token
+        self.assertEqual(auth.verify(token, aud="py-api")["x-auth-sub"], user.id)
+        self.assertApiError(403, auth.verify, token, aud="another-api")
+        self.assertApiError(403, auth.verify, token, scope="admin:list_users")
+        self.assertApiError(401, auth.verify, "not-a-token")
+
+    def test_verify_token_accepts_only_access_tokens(self) -> None:
+        name = uniq("vt")
+        self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        tokens = auth.password_grant(name, "user-password-1")
+        self.assertEqual(auth.verify_token(tokens.access_token, audience="py-api")["token_type"], "access_token")
+        err = self.assertApiError(401, auth.verify_token, tokens.access_token, audience="another-api")
+        self.assertIn("audience", err.message)
+        self.assertTrue(auth.introspect(tokens.refresh_token)["active"])  # a live refresh token of this client...
+        self.assertApiError(401, auth.verify_token, tokens.refresh_token)  # ...is no access credential
+        self.assertApiError(401, auth.verify_token, "not-a-token")
+
     def test_totp_enrolment_and_login(self) -> None:
         name = uniq("otp")
         user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
@@ -281,6 +345,83 @@ class Tokens(BindingTest):
         self.assertTrue(auth.reset_user_password(created.id, "new-password-3").success)
         self.assertTrue(auth.deactivate_user(created.id).success)
         self.assertFalse(self.admin.get_user(created.id).is_active)
+
+
+class AuthorizationCode(BindingTest):
+    REDIRECT = "https://app.example.com/cb"
+
+    def test_headless_login_with_totp_then_the_code_grant(self) -> None:
+        name = uniq("pk")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        self.admin.add_redirect_uri(client.id, self.REDIRECT)
+        self.admin.set_flag(client.id, "ENABLE_TOTP", True)
+        secret = self.admin.generate_totp(user.id, client.id).otpauth_uri.split("secret=")[1].split("&")[0]
+        self.admin.verify_totp(user.id, client.id, oathtool(secret, seconds_ago=30))  # the login below uses a later code
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        verifier, challenge = pkce()
+
+        started = auth.authorize(self.REDIRECT, challenge, scope="openid", nonce="n-1", state="st-1")
+        self.assertFalse(started.requires_totp)
+        self.assertEqual(auth.auth_session(started.jti).client_id, client.client_id)
+        err = self.assertApiError(400, auth.finalize, started.jti)  # no password step yet
+        self.assertEqual(err.message, "Invalid credentials")
+        self.assertApiError(400, auth.login_password, started.jti, name, "wrong-password")
+        self.assertTrue(auth.login_password(started.jti, name, "user-password-1").requires_totp)
+        self.assertApiError(400, auth.finalize, started.jti)  # TOTP pending
+        self.assertFalse(auth.login_totp(started.jti, oathtool(secret)).requires_totp)
+        location = auth.finalize(started.jti)
+        self.assertTrue(location.startswith(self.REDIRECT + "?"))
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+        self.assertEqual(query["state"], ["st-1"])
+
+        tokens = auth.authorization_code_grant(query["code"][0], self.REDIRECT, verifier)
+        self.assertTrue(tokens.id_token)
+        self.assertEqual(auth.me()["sub"], user.id)
+        err = self.assertApiError(400, auth.authorization_code_grant, query["code"][0], self.REDIRECT, verifier)  # one use
+        self.assertEqual(err.error, "invalid_grant")
+        self.assertApiError(404, auth.auth_session, started.jti)
+
+    def test_authorization_url_drives_the_browser_login(self) -> None:
+        name = uniq("br")
+        user = self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        self.admin.add_redirect_uri(client.id, self.REDIRECT)
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret)
+        verifier, challenge = pkce()
+        url = auth.authorization_url(self.REDIRECT, challenge, scope="openid profile", nonce="n 1", state="a b&c=d")
+        self.assertTrue(url.startswith(SERVER.auth_url + "/authorize?response_type=code&"))
+
+        def browser(method: str, path_or_url: str, **kw):  # noqa: ANN202, ANN003 (a browser that does not follow redirects)
+            return auth.http.request(method, path_or_url.replace(SERVER.auth_url, ""), anonymous=True, redirect_ok=True, **kw)
+
+        login = browser("GET", url)[1]["location"]
+        self.assertTrue(login.startswith("/login?jti="), login)
+        page, _ = browser("GET", login)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        jti = urllib.parse.parse_qs(urllib.parse.urlsplit(login).query)["jti"][0]
+        finalize = browser("POST", "/login", form={"jti": jti, "csrf": csrf, "username": name, "password": "user-password-1"})[1]["location"]
+        back = browser("GET", finalize)[1]["location"]
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(back).query)
+        self.assertEqual(query["state"], ["a b&c=d"])
+        auth.authorization_code_grant(query["code"][0], self.REDIRECT, verifier)
+        self.assertEqual(auth.me()["sub"], user.id)
+
+        foreign = AuthClient(SERVER.auth_url, client.client_id).authorization_url("https://evil.example.com/cb", challenge)
+        self.assertApiError(400, browser, "GET", foreign)  # never redirected to an unregistered URI
+
+    def test_code_grant_with_form_client_auth_refuses_a_wrong_verifier(self) -> None:
+        name = uniq("pkf")
+        self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        self.admin.add_redirect_uri(client.id, self.REDIRECT)
+        auth = AuthClient(SERVER.auth_url, client.client_id, client.client_secret, use_basic=False)
+        verifier, challenge = pkce()
+        jti = auth.authorize(self.REDIRECT, challenge, scope="profile").jti
+        auth.login_password(jti, name, "user-password-1", redirect_uri=self.REDIRECT)
+        code = urllib.parse.parse_qs(urllib.parse.urlsplit(auth.finalize(jti)).query)["code"][0]
+        err = self.assertApiError(400, auth.authorization_code_grant, code, self.REDIRECT, "wrong-verifier-" + verifier)
+        self.assertEqual(err.error, "invalid_grant")
 
 
 class AuditLog(BindingTest):

@@ -1,0 +1,103 @@
+"""The transport against small fake servers: every non-2xx answer and every broken exchange is a MadApiError."""
+from __future__ import annotations
+
+import threading
+import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Dict, Tuple
+
+from microauthd import AdminClient, MadApiError
+
+RELEASE = threading.Event()  # lets the slow handler finish at tear-down
+
+
+class FakeHandler(BaseHTTPRequestHandler):
+    # path -> (status, content type, body)
+    answers: Dict[str, Tuple[int, str, bytes]] = {}
+    hits: Dict[str, int] = {}
+
+    def log_message(self, *args) -> None:  # noqa: ANN002
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.hits[self.path] = self.hits.get(self.path, 0) + 1
+        if self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/broken":  # promises 100 bytes, sends 10, hangs up
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b'{"message"')
+            self.wfile.flush()
+            self.close_connection = True
+        elif self.path == "/slow":
+            RELEASE.wait(5)
+        else:
+            status, content_type, body = self.answers.get(self.path, (200, "application/json", b'{"message":"ok"}'))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+
+class Transport(unittest.TestCase):
+    server: ThreadingHTTPServer
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.server = ThreadingHTTPServer(("127.0.0.1", 0), FakeHandler)
+        cls.server.daemon_threads = True
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.url = f"http://127.0.0.1:{cls.server.server_address[1]}"
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        RELEASE.set()
+        cls.server.shutdown()
+        cls.server.server_close()
+
+    def fail_with(self, path: str, timeout: float = 5.0) -> MadApiError:
+        client = AdminClient(self.url, token="secret-admin-token", timeout=timeout)
+        with self.assertRaises(MadApiError) as ctx:
+            client.http.request("GET", path)
+        return ctx.exception
+
+    def test_a_redirect_is_an_error_and_is_not_followed(self) -> None:
+        err = self.fail_with("/redirect")
+        self.assertEqual(err.status, 302)
+        self.assertIn("/elsewhere", err.message)
+        self.assertNotIn("/elsewhere", FakeHandler.hits)
+
+    def test_error_bodies_of_every_shape_keep_the_servers_words(self) -> None:
+        cases = {
+            "/oauth": (400, "application/json", b'{"error":"invalid_grant","error_description":"Invalid credentials"}',
+                       "Invalid credentials", "invalid_grant"),
+            "/envelope": (404, "application/json", b'{"success":false,"message":"Role not found"}', "Role not found", None),
+            "/json-string": (400, "application/json", b'"Invalid credentials"', "Invalid credentials", None),
+            "/text": (429, "text/plain", b"Too Many Requests", "Too Many Requests", None),
+            "/empty": (401, "application/json", b"", "HTTP 401", None),
+        }
+        for path, (status, content_type, body, message, error) in cases.items():
+            with self.subTest(path):
+                FakeHandler.answers[path] = (status, content_type, body)
+                err = self.fail_with(path)
+                self.assertEqual((err.status, err.message, err.error), (status, message, error))
+
+    def test_a_broken_answer_is_status_0_with_its_cause(self) -> None:
+        err = self.fail_with("/broken")
+        self.assertEqual(err.status, 0)
+        self.assertIsNotNone(err.__cause__)
+
+    def test_a_timeout_is_status_0_with_its_cause(self) -> None:
+        err = self.fail_with("/slow", timeout=0.3)
+        self.assertEqual(err.status, 0)
+        self.assertIsInstance(err.__cause__, OSError)
+
+
+if __name__ == "__main__":
+    unittest.main()
