@@ -76,8 +76,13 @@ class AdminClient:
     def rotate_keys(self, plane: str) -> List[KeyInfo]:
         return self._many(KeyInfo, "POST", f"/keys/{_q(plane)}/rotate")
 
-    def introspect(self, token: str) -> Dict[str, Any]:
-        return self._raw("POST", "/introspect", json_body={"token": token})
+    def introspect(self, token: str, token_type_hint: Optional[str] = None) -> Dict[str, Any]:
+        """An active auth-plane access or refresh token: its claims plus `valid`, `expired`, `active`; an inactive one:
+        `{"active": False}` alone. `token_type_hint` ("access_token" or "refresh_token") says which kind to look up first."""
+        body: Dict[str, Any] = {"token": token}
+        if token_type_hint is not None:
+            body["token_type_hint"] = token_type_hint
+        return self._raw("POST", "/introspect", json_body=body)
 
     def revoke(self, token: str, token_type_hint: Optional[str] = None) -> MessageResponse:
         return self._msg("POST", "/revoke", form={"token": token, "token_type_hint": token_type_hint})
@@ -264,7 +269,10 @@ class AdminClient:
     def list_redirect_uris(self, client_key: str) -> List[ClientRedirectUriObject]:
         return self._many(ClientRedirectUriObject, "GET", f"/clients/{_q(client_key)}/redirect-uris")
 
-    def delete_redirect_uri(self, redirect_uri_id: str) -> MessageResponse:
+    def delete_redirect_uri(self, redirect_uri_id: str, via_body: bool = False) -> MessageResponse:
+        """`via_body` uses the original form (`DELETE /clients/redirect-uris` with a JSON-string id body)."""
+        if via_body:
+            return self._msg("DELETE", "/clients/redirect-uris", json_body=redirect_uri_id, send_json=True)
         return self._msg("DELETE", f"/clients/redirect-uris/{_q(redirect_uri_id)}")
 
     def list_idps(self, client_key: str) -> List[ExternalIdpProvider]:
@@ -307,8 +315,12 @@ class AdminClient:
         return self._raw("GET", f"/client/options/{_q(flag)}/ext", query={"client_id": client_key}).get("message", "")
 
     # -- sessions and refresh tokens -----------------------------------------------------------------------
-    def list_sessions(self, limit: int = 100, offset: int = 0) -> Page:
-        return self._page(SessionResponse, "/sessions", {"limit": limit, "offset": offset})
+    def list_sessions(self, limit: int = 100, offset: int = 0, client_id: Optional[str] = None, mad_use: Optional[str] = None,
+                      active: Optional[bool] = None) -> Page:
+        """Newest first. Filters (None: no filter): `client_id` (the client identifier), `mad_use` ("auth" or "admin":
+        the plane the token is for), `active` (True: neither revoked nor expired; False: revoked or expired)."""
+        return self._page(SessionResponse, "/sessions", {"limit": limit, "offset": offset, "client_id": client_id,
+                                                          "mad_use": mad_use, "active": active})
 
     def get_session(self, jti: str) -> SessionResponse:
         return self._one(SessionResponse, "GET", f"/sessions/{_q(jti)}")

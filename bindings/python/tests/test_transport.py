@@ -1,10 +1,12 @@
 """The transport against small fake servers: every non-2xx answer and every broken exchange is a MadApiError."""
 from __future__ import annotations
 
+import json
 import threading
 import unittest
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Dict, Tuple
+from typing import Any, Dict, List, Tuple
 
 from microauthd import AdminClient, MadApiError
 
@@ -97,6 +99,65 @@ class Transport(unittest.TestCase):
         err = self.fail_with("/slow", timeout=0.3)
         self.assertEqual(err.status, 0)
         self.assertIsInstance(err.__cause__, OSError)
+
+
+def serve(handler: type) -> Tuple[ThreadingHTTPServer, str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Answers every request with a JSON message and keeps (method, path with query, JSON body) for the test."""
+    seen: List[Tuple[str, str, Any]] = []
+
+    def log_message(self, *args) -> None:  # noqa: ANN002
+        pass
+
+    def answer(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.seen.append((self.command, self.path, json.loads(raw) if raw else None))
+        body = b"[]" if self.command == "GET" else b'{"success":true,"message":"ok"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_DELETE = answer
+
+
+class WireForms(unittest.TestCase):
+    """What goes on the wire for options the live server cannot tell apart in its answers."""
+
+    def setUp(self) -> None:
+        Recorder.seen = []
+        self.server, url = serve(Recorder)
+        self.admin = AdminClient(url, token="t")
+
+    def tearDown(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def test_admin_introspect_sends_the_hint_only_when_given(self) -> None:
+        self.admin.introspect("tok", token_type_hint="refresh_token")
+        self.admin.introspect("tok")
+        self.assertEqual(Recorder.seen, [("POST", "/introspect", {"token": "tok", "token_type_hint": "refresh_token"}),
+                                         ("POST", "/introspect", {"token": "tok"})])
+
+    def test_delete_redirect_uri_via_the_body(self) -> None:
+        self.admin.delete_redirect_uri("r/1", via_body=True)
+        self.admin.delete_redirect_uri("r/1")
+        self.assertEqual(Recorder.seen, [("DELETE", "/clients/redirect-uris", "r/1"), ("DELETE", "/clients/redirect-uris/r%2F1", None)])
+
+    def test_session_filters_in_the_query(self) -> None:
+        self.admin.list_sessions(client_id="web", mad_use="auth", active=False)
+        self.admin.list_sessions()
+        [(_, with_filters, _), (_, without, _)] = Recorder.seen
+        self.assertEqual(urllib.parse.parse_qs(urllib.parse.urlsplit(with_filters).query),
+                         {"limit": ["100"], "offset": ["0"], "client_id": ["web"], "mad_use": ["auth"], "active": ["false"]})
+        self.assertEqual(urllib.parse.parse_qs(urllib.parse.urlsplit(without).query), {"limit": ["100"], "offset": ["0"]})
 
 
 if __name__ == "__main__":
