@@ -434,7 +434,8 @@ class AuthorizationCode(BindingTest):
         self.assertTrue(url.startswith(SERVER.auth_url + "/authorize?response_type=code&"))
 
         def browser(method: str, path_or_url: str, **kw):  # noqa: ANN202, ANN003 (a browser that does not follow redirects)
-            return auth.http.request(method, path_or_url.replace(SERVER.auth_url, ""), anonymous=True, redirect_ok=True, **kw)
+            return auth.http.request(method, path_or_url.replace(SERVER.auth_url, ""), anonymous=True, redirect_ok=True,
+                                     expect_json=False, **kw)
 
         login = browser("GET", url)[1]["location"]
         self.assertTrue(login.startswith("/login?jti="), login)
