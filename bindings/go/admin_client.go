@@ -25,11 +25,11 @@ func call[T any](ctx context.Context, t *transport, r request) (T, error) {
 
 func page[T any](ctx context.Context, t *transport, path string, q url.Values) (Page[T], error) {
 	var items []T
-	h, err := t.do(ctx, request{method: "GET", path: path, query: q}, &items)
+	res, err := t.do(ctx, request{method: "GET", path: path, query: q}, &items)
 	if err != nil {
 		return Page[T]{}, err
 	}
-	return Page[T]{Items: items, Total: totalCount(h, len(items))}, nil
+	return Page[T]{Items: items, Total: totalCount(res.Header, len(items))}, nil
 }
 
 func (c *AdminClient) msg(ctx context.Context, r request) (MessageResponse, error) {
