@@ -25,11 +25,11 @@ func call[T any](ctx context.Context, t *transport, r request) (T, error) {
 
 func page[T any](ctx context.Context, t *transport, path string, q url.Values) (Page[T], error) {
 	var items []T
-	h, err := t.do(ctx, request{method: "GET", path: path, query: q}, &items)
+	res, err := t.do(ctx, request{method: "GET", path: path, query: q}, &items)
 	if err != nil {
 		return Page[T]{}, err
 	}
-	return Page[T]{Items: items, Total: totalCount(h, len(items))}, nil
+	return Page[T]{Items: items, Total: totalCount(res.Header, len(items))}, nil
 }
 
 func (c *AdminClient) msg(ctx context.Context, r request) (MessageResponse, error) {
@@ -72,8 +72,15 @@ func (c *AdminClient) RotateKeys(ctx context.Context, plane string) ([]KeyInfo, 
 	return call[[]KeyInfo](ctx, c.t, request{method: "POST", path: "/keys/" + esc(plane) + "/rotate"})
 }
 
-func (c *AdminClient) Introspect(ctx context.Context, token string) (map[string]interface{}, error) {
-	return call[map[string]interface{}](ctx, c.t, request{method: "POST", path: "/introspect", json: map[string]string{"token": token}})
+// Introspect answers, for an active auth-plane access or refresh token, its claims plus valid, expired and active;
+// for an inactive one, {"active": false} alone. The optional hint ("access_token" or "refresh_token") is sent as
+// token_type_hint: which kind the server looks up first.
+func (c *AdminClient) Introspect(ctx context.Context, token string, hint ...string) (map[string]interface{}, error) {
+	body := map[string]string{"token": token}
+	if len(hint) > 0 && hint[0] != "" {
+		body["token_type_hint"] = hint[0]
+	}
+	return call[map[string]interface{}](ctx, c.t, request{method: "POST", path: "/introspect", json: body})
 }
 
 func (c *AdminClient) Revoke(ctx context.Context, token, hint string) (MessageResponse, error) {
@@ -349,6 +356,12 @@ func (c *AdminClient) DeleteRedirectURI(ctx context.Context, id string) (Message
 	return c.msg(ctx, request{method: "DELETE", path: "/clients/redirect-uris/" + esc(id)})
 }
 
+// DeleteRedirectURIViaBody deletes a redirect URI with the original form: DELETE /clients/redirect-uris with the
+// id as a JSON string body.
+func (c *AdminClient) DeleteRedirectURIViaBody(ctx context.Context, id string) (MessageResponse, error) {
+	return c.msg(ctx, request{method: "DELETE", path: "/clients/redirect-uris", json: id})
+}
+
 func (c *AdminClient) ListIdps(ctx context.Context, key string) ([]ExternalIdpProvider, error) {
 	return call[[]ExternalIdpProvider](ctx, c.t, request{method: "GET", path: "/clients/" + esc(key) + "/idp"})
 }
@@ -410,8 +423,16 @@ func (c *AdminClient) GetFlagOptions(ctx context.Context, key, flag string) (str
 
 // ---- sessions and refresh tokens ----
 
-func (c *AdminClient) ListSessions(ctx context.Context, limit, offset int) (Page[SessionResponse], error) {
-	return page[SessionResponse](ctx, c.t, "/sessions", url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}})
+// ListSessions lists sessions newest first; an optional SessionFilter narrows the list (its zero value: no filter).
+func (c *AdminClient) ListSessions(ctx context.Context, limit, offset int, filter ...SessionFilter) (Page[SessionResponse], error) {
+	q := url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}
+	for _, f := range filter {
+		setIf(setIf(q, "client_id", f.ClientID), "mad_use", f.MadUse)
+		if f.Active != nil {
+			q.Set("active", strconv.FormatBool(*f.Active))
+		}
+	}
+	return page[SessionResponse](ctx, c.t, "/sessions", q)
 }
 
 func (c *AdminClient) GetSession(ctx context.Context, jti string) (SessionResponse, error) {

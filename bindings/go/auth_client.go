@@ -2,6 +2,7 @@ package microauthd
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -169,15 +170,15 @@ func (c *AuthClient) AuthSession(ctx context.Context, jti string) (AuthSessionVi
 // Finalize returns the redirect URI, with code and state, the server answers with (302). A refused login (no
 // password step, TOTP pending, unknown or expired jti) is an *APIError 400 "Invalid credentials".
 func (c *AuthClient) Finalize(ctx context.Context, jti string) (string, error) {
-	h, err := c.t.do(ctx, request{method: "POST", path: "/login/finalize", form: url.Values{"jti": {jti}}, anonymous: true,
+	res, err := c.t.do(ctx, request{method: "POST", path: "/login/finalize", form: url.Values{"jti": {jti}}, anonymous: true,
 		acceptRedirect: true}, nil)
 	if err != nil {
 		return "", err
 	}
-	if h.Get("Location") == "" {
-		return "", &APIError{Status: http.StatusOK, Message: "expected a redirect from /login/finalize"}
+	if res.Header.Get("Location") == "" {
+		return "", &APIError{Status: res.StatusCode, Message: fmt.Sprintf("expected a redirect from /login/finalize, got HTTP %d", res.StatusCode)}
 	}
-	return h.Get("Location"), nil
+	return res.Header.Get("Location"), nil
 }
 
 // ---- introspection and revocation ----
@@ -191,15 +192,20 @@ func (c *AuthClient) Revoke(ctx context.Context, token, hint string) (MessageRes
 }
 
 // Verify calls GET /verify (forward-auth) and returns the X-Auth-* identity headers. The token must hold every
-// scope and any role given (space-separated), and every aud; a refusal is an *APIError 401 or 403.
+// scope and any role given (space-separated), and every aud; a refusal is an *APIError 401 or 403. A 2xx answer
+// without the X-Auth-Sub header (not microauthd's /verify: another web server at the base URL, say) is an *APIError too.
 func (c *AuthClient) Verify(ctx context.Context, token, scope, role string, aud ...string) (http.Header, error) {
 	q := setIf(setIf(setIf(url.Values{}, "scope", scope), "role", role), "aud", strings.Join(aud, " "))
-	h, err := c.t.do(ctx, request{method: "GET", path: "/verify", query: q, headers: map[string]string{"Authorization": "Bearer " + token}}, nil)
+	res, err := c.t.do(ctx, request{method: "GET", path: "/verify", query: q, headers: map[string]string{"Authorization": "Bearer " + token}}, nil)
 	if err != nil {
 		return nil, err
 	}
+	if _, ok := res.Header["X-Auth-Sub"]; !ok {
+		return nil, &APIError{Status: res.StatusCode, Message: fmt.Sprintf(
+			"expected the X-Auth-Sub header from GET /verify, got none (HTTP %d); is %s a microauthd auth plane?", res.StatusCode, c.t.baseURL)}
+	}
 	out := http.Header{}
-	for k, v := range h {
+	for k, v := range res.Header {
 		if len(k) > 7 && http.CanonicalHeaderKey(k)[:7] == "X-Auth-" {
 			out[k] = v
 		}

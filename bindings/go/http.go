@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,7 +18,8 @@ import (
 
 // APIError is any failed call: Status is the HTTP status (0 = no connection, or no complete answer), Message
 // the server's words, Code the OAuth error code (invalid_grant, …) on auth-plane OAuth errors, Body the raw
-// error body. Err is the network error behind a Status 0 (errors.Is(err, context.DeadlineExceeded) works).
+// error body. Err is the network error behind a Status 0 (errors.Is(err, context.DeadlineExceeded) works), or the
+// decoding error behind a 2xx answer that is not the JSON expected.
 type APIError struct {
 	Status  int
 	Message string
@@ -58,8 +60,10 @@ type request struct {
 	acceptRedirect bool
 }
 
-// do sends the request and decodes a JSON answer into out (when non-nil); it returns the response headers.
-func (t *transport) do(ctx context.Context, r request, out interface{}) (http.Header, error) {
+// do sends the request and decodes the JSON answer into out; it returns the response (its body already read). A
+// 2xx answer must be JSON that fits out (an *APIError with that status otherwise: another web server at the base
+// URL, say), except when out is nil (the answer is read from the headers) or a *[]byte (the body as is: the PEM).
+func (t *transport) do(ctx context.Context, r request, out interface{}) (*http.Response, error) {
 	u := t.baseURL + r.path
 	if len(r.query) > 0 {
 		u += "?" + r.query.Encode()
@@ -104,18 +108,40 @@ func (t *transport) do(ctx context.Context, r request, out interface{}) (http.He
 		if res.StatusCode < 400 {
 			e.Code, e.Message = "", fmt.Sprintf("unexpected redirect (HTTP %d) to %s", res.StatusCode, res.Header.Get("Location"))
 		}
-		return res.Header, e
+		return res, e
 	}
 	if b, ok := out.(*[]byte); ok { // a non-JSON answer (the PEM), as is
 		*b = raw
-		return res.Header, nil
+		return res, nil
 	}
-	if out != nil && len(raw) > 0 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			return res.Header, fmt.Errorf("decoding %s %s: %w", r.method, r.path, err)
+	if out == nil {
+		return res, nil
+	}
+	problem, contentType := "", res.Header.Get("Content-Type")
+	var cause error
+	switch {
+	case len(raw) == 0:
+		problem = "an empty body"
+	case !strings.Contains(contentType, "json"):
+		problem = strings.TrimSpace(strings.SplitN(contentType, ";", 2)[0])
+		if problem == "" {
+			problem = "no content type"
+		}
+	default:
+		if cause = json.Unmarshal(raw, out); cause != nil {
+			var typeErr *json.UnmarshalTypeError
+			if errors.As(cause, &typeErr) {
+				problem = fmt.Sprintf("JSON of another shape (%v)", cause)
+			} else {
+				problem = fmt.Sprintf("malformed JSON (%v)", cause)
+			}
 		}
 	}
-	return res.Header, nil
+	if problem != "" {
+		return res, &APIError{Status: res.StatusCode, Body: raw, Err: cause, Message: fmt.Sprintf(
+			"expected JSON from %s %s, got %s (HTTP %d); is %s a microauthd server?", r.method, r.path, problem, res.StatusCode, t.baseURL)}
+	}
+	return res, nil
 }
 
 func toAPIError(status int, raw []byte) *APIError {

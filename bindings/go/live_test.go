@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -219,6 +220,12 @@ func TestClientsFlagsAndAudit(t *testing.T) {
 		t.Fatal("redirect uris")
 	}
 	must(c.DeleteRedirectURI(ctx, uri.ID))(t)
+	again := must(c.AddRedirectURI(ctx, cl.ID, "https://app.example.com/cb2"))(t)
+	if m := must(c.DeleteRedirectURIViaBody(ctx, again.ID))(t); m.Message != "Redirect URI deleted" || len(must(c.ListRedirectURIs(ctx, cl.ID))(t)) != 0 {
+		t.Fatal("redirect uri not deleted via the body", m)
+	}
+	_, err := c.DeleteRedirectURIViaBody(ctx, again.ID)
+	wantStatus(t, 404, err)
 	idp := must(c.AddIdp(ctx, cl.ID, ExternalIdpProvider{ProviderKey: "google", DisplayName: "Google", Issuer: "https://accounts.google.com", ClientIdentifier: "x", Scopes: "openid"}))(t)
 	idp.DisplayName = "G"
 	must(c.UpdateIdp(ctx, cl.ID, idp))(t)
@@ -574,5 +581,80 @@ func TestAuthorizationURLDrivesTheBrowserLogin(t *testing.T) {
 	foreign := NewAuthClient(authURL, cl.ClientID, "").AuthorizationURL(AuthorizeRequest{RedirectURI: "https://evil.example.com/cb", CodeChallenge: challenge})
 	if res, _ := step(browser.Get(foreign)); res.StatusCode != 400 { // never redirected to an unregistered URI
 		t.Fatal(res.Status)
+	}
+}
+
+func TestSessionListFilters(t *testing.T) {
+	c, ctx := admin(t)
+	name := uniq("gosf")
+	must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	one := must(c.CreateClient(ctx, uniq("go-sf-"), "", "One", "go-api"))(t)
+	other := must(c.CreateClient(ctx, uniq("go-sf-"), "", "Other", "go-api"))(t)
+	a := NewAuthClient(authURL, one.ClientID, one.ClientSecret)
+	live := must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	revoked := must(a.PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	must(c.RevokeSession(ctx, revoked.Jti))(t)
+	elsewhere := must(NewAuthClient(authURL, other.ClientID, other.ClientSecret).PasswordGrant(ctx, name, "user-password-1", ""))(t)
+
+	ids := func(f SessionFilter) string {
+		p := must(c.ListSessions(ctx, 1000, 0, f))(t)
+		if p.Total != len(p.Items) {
+			t.Fatalf("X-Total-Count %d for %d items", p.Total, len(p.Items))
+		}
+		var out []string
+		for _, s := range p.Items {
+			out = append(out, s.ID)
+		}
+		sort.Strings(out)
+		return strings.Join(out, ",")
+	}
+	both := []string{live.Jti, revoked.Jti}
+	sort.Strings(both)
+	for name, tc := range map[string]struct {
+		filter SessionFilter
+		want   string
+	}{
+		"client":             {SessionFilter{ClientID: one.ClientID}, strings.Join(both, ",")},
+		"client, active":     {SessionFilter{ClientID: one.ClientID, Active: Bool(true)}, live.Jti},
+		"client, not active": {SessionFilter{ClientID: one.ClientID, Active: Bool(false)}, revoked.Jti},
+		"client, auth plane": {SessionFilter{ClientID: other.ClientID, MadUse: "auth"}, elsewhere.Jti},
+		"client, admin":      {SessionFilter{ClientID: other.ClientID, MadUse: "admin"}, ""},
+	} {
+		if got := ids(tc.filter); got != tc.want {
+			t.Errorf("%s: got %q, want %q", name, got, tc.want)
+		}
+	}
+	adminSessions := must(c.ListSessions(ctx, 1000, 0, SessionFilter{MadUse: "admin"}))(t).Items
+	if len(adminSessions) == 0 {
+		t.Fatal("no admin sessions")
+	}
+	for _, s := range adminSessions {
+		if s.MadUse != "admin" {
+			t.Fatalf("mad_use=admin listed %+v", s)
+		}
+	}
+	if all := must(c.ListSessions(ctx, 1000, 0))(t); all.Total < 4 {
+		t.Fatalf("unfiltered: %d sessions", all.Total)
+	}
+}
+
+func TestAdminIntrospectWithATokenTypeHint(t *testing.T) {
+	c, ctx := admin(t)
+	name := uniq("goih")
+	must(c.CreateUser(ctx, name, name+"@example.com", "user-password-1"))(t)
+	cl := must(c.CreateClient(ctx, uniq("go-ih-"), "", "Hint", "go-api"))(t)
+	tok := must(NewAuthClient(authURL, cl.ClientID, cl.ClientSecret).PasswordGrant(ctx, name, "user-password-1", ""))(t)
+	if r := must(c.Introspect(ctx, *tok.RefreshToken, "refresh_token"))(t); r["active"] != true || r["token_type"] != "refresh_token" {
+		t.Fatal(r)
+	}
+	if r := must(c.Introspect(ctx, tok.AccessToken, "access_token"))(t); r["jti"] != tok.Jti {
+		t.Fatal(r)
+	}
+	if r := must(c.Introspect(ctx, tok.AccessToken, "refresh_token"))(t); r["valid"] != true { // a hint, not a filter
+		t.Fatal(r)
+	}
+	must(c.Revoke(ctx, *tok.RefreshToken, "refresh_token"))(t)
+	if r := must(c.Introspect(ctx, *tok.RefreshToken, "refresh_token"))(t); len(r) != 1 || r["active"] != false {
+		t.Fatal(r)
 	}
 }

@@ -157,6 +157,18 @@ type Page[T any] struct {
 	Total int
 }
 
+// SessionFilter narrows AdminClient.ListSessions (GET /sessions); an empty field is no filter. ClientID is the client
+// identifier; MadUse "auth" or "admin" (the plane the token is for); Active true lists sessions neither revoked nor
+// expired, false those revoked or expired (Bool(true) / Bool(false)).
+type SessionFilter struct {
+	ClientID string
+	MadUse   string
+	Active   *bool
+}
+
+// Bool returns a pointer to b, for SessionFilter.Active.
+func Bool(b bool) *bool { return &b }
+
 type PurgeRequest struct {
 	OlderThanSeconds int  `json:"older_than_seconds"`
 	PurgeExpired     bool `json:"purge_expired"`

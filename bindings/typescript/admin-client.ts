@@ -6,6 +6,7 @@ import type {
   ScopeObject, SessionResponse, TokenResponse, TotpQrResponse, UpdateClientRequest, UserObject, UserUpdate, VersionResponse,
 } from './models.js';
 import type { RequestSpec } from './transport.js';
+import { MadApiError } from './models.js';
 
 /**
  * Client for every route of the ADMIN plane (default http://127.0.0.1:9041). Methods are named after
@@ -29,7 +30,12 @@ export class AdminClient {
   /** A list route with its X-Total-Count (shared by every paged list). */
   private async page<T>(spec: RequestSpec): Promise<Page<T>> {
     const res = await this.transport.raw(spec);
-    const items = (res.body ?? []) as T[];
+    if (!Array.isArray(res.body)) {
+      const got = res.body === null ? 'null' : typeof res.body === 'object' ? 'object' : typeof res.body;
+      throw new MadApiError(res.status, `expected a JSON array from ${spec.method} ${spec.path}, got a JSON ${got} (HTTP ${res.status}); `
+        + `is ${this.transport.baseUrl} a microauthd server?`, res.body);
+    }
+    const items = res.body as T[];
     return { items, total: Number(res.headers.get('X-Total-Count') ?? items.length) };
   }
 

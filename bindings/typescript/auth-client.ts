@@ -58,17 +58,22 @@ export class AuthClient {
 
   /** The current signing key as SPKI PEM (`/keys/auth.pem`), for proxies that verify with one static key. */
   publicKeyPem(): Promise<string> {
-    return this.transport.request({ method: 'GET', path: '/keys/auth.pem', anonymous: true });
+    return this.transport.request({ method: 'GET', path: '/keys/auth.pem', anonymous: true, expectJson: false });
   }
 
   /**
    * `GET /verify` (forward-auth): checks `token` on the server — signature, issuer, expiry, access token,
    * not revoked — and the optional requirements (every `scope`, any `role`, every `aud`; space-separated).
-   * Returns the `x-auth-*` identity headers; a refusal throws MadApiError 401 or 403.
+   * Returns the `x-auth-*` identity headers; a refusal throws MadApiError 401 or 403. A 2xx answer without the
+   * X-Auth-Sub header (not microauthd's /verify: another web server at the base URL, say) throws MadApiError too.
    */
   async verify(token: string, require: { scope?: string; role?: string; aud?: string } = {}): Promise<Record<string, string>> {
     const res = await this.transport.raw({ method: 'GET', path: '/verify', anonymous: true, headers: { Authorization: `Bearer ${token}` },
-      query: { scope: require.scope, role: require.role, aud: require.aud } });
+      query: { scope: require.scope, role: require.role, aud: require.aud }, expectJson: false });
+    if (!res.headers.has('x-auth-sub')) {
+      throw new MadApiError(res.status,
+        `expected the X-Auth-Sub header from GET /verify, got none (HTTP ${res.status}); is ${this.transport.baseUrl} a microauthd auth plane?`, res.body);
+    }
     const identity: Record<string, string> = {};
     res.headers.forEach((value, name) => {
       if (name.startsWith('x-auth-')) identity[name] = value;
@@ -189,7 +194,8 @@ export class AuthClient {
    * login (no password step, TOTP pending, unknown or expired jti) throws MadApiError 400 `Invalid credentials`.
    */
   async finalize(jti: string): Promise<string> {
-    const res = await this.transport.raw({ method: 'POST', path: '/login/finalize', anonymous: true, acceptRedirect: true, body: { form: { jti } } });
+    const res = await this.transport.raw({ method: 'POST', path: '/login/finalize', anonymous: true, acceptRedirect: true, expectJson: false,
+      body: { form: { jti } } });
     const location = res.headers.get('location');
     if (res.status < 300 || !location) throw new MadApiError(res.status, `expected a redirect, got HTTP ${res.status}`, res.body);
     return location;

@@ -2,7 +2,9 @@
  * The HTTP core shared by AdminClient and AuthClient: Node's fetch only, no other dependency.
  * Every non-2xx answer becomes a MadApiError carrying the status and the server's message; a request
  * that gets no complete answer (no connection, timeout, broken body) is a MadApiError with status 0
- * and the network error as its `cause`. Redirects are never followed.
+ * and the network error as its `cause`. Redirects are never followed. A 2xx answer that is not JSON
+ * (another web server at the base URL, say) is a MadApiError with its status, unless the request says
+ * it reads something else (`expectJson: false`).
  */
 import { MadApiError } from './models.js';
 
@@ -32,6 +34,12 @@ export interface RequestSpec {
   anonymous?: boolean;
   /** A 3xx answer is the result (read its Location), not an error. */
   acceptRedirect?: boolean;
+  /**
+   * The 2xx answer must be JSON (the default): anything else — an empty body, another content type, malformed
+   * JSON — is a MadApiError with its status. `false` for the routes that answer otherwise (the PEM, /verify's
+   * headers, a redirect); their body is then the text as is.
+   */
+  expectJson?: boolean;
 }
 
 export interface RawResponse {
@@ -89,17 +97,23 @@ export class Transport {
       throw new MadApiError(0, `no complete answer from ${this.baseUrl}: ${(err as Error).message}`, undefined, undefined, { cause: err });
     }
     let parsed: unknown = text;
-    if (text && (res.headers.get('content-type') ?? '').includes('json')) {
+    const contentType = res.headers.get('content-type') ?? '';
+    let notJson = !text ? 'an empty body' : contentType.includes('json') ? '' : contentType.split(';')[0]!.trim() || 'no content type';
+    if (!notJson) {
       try {
         parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
+      } catch (err) {
+        notJson = `malformed JSON (${(err as Error).message})`;
       }
     }
     if (res.status >= 400) throw MadApiError.fromResponse(res.status, parsed);
     // Not followed (`redirect: 'manual'`): a POST would become a GET, and the bearer token could go elsewhere.
     if (res.status >= 300 && !spec.acceptRedirect) {
       throw new MadApiError(res.status, `unexpected redirect (HTTP ${res.status}) to ${res.headers.get('location') ?? ''}`, parsed);
+    }
+    if (notJson && res.status < 300 && spec.expectJson !== false) {
+      throw new MadApiError(res.status,
+        `expected JSON from ${spec.method} ${spec.path}, got ${notJson} (HTTP ${res.status}); is ${this.baseUrl} a microauthd server?`, parsed);
     }
     return { status: res.status, headers: res.headers, body: text === '' ? undefined : parsed };
   }

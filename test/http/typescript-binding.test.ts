@@ -85,6 +85,90 @@ describe('transport', () => {
   });
 });
 
+describe('a 2xx answer that is not JSON where JSON is expected (another web server at the base URL)', () => {
+  const html = '<!doctype html><h1>It works!</h1>';
+  let pages: Record<string, { status: number; headers: Record<string, string>; body: string }> = {};
+  let other: Server;
+  let otherUrl: string;
+  beforeAll(async () => {
+    other = createServer((req, res) => {
+      req.resume();
+      const page = pages[new URL(req.url ?? '/', 'http://x').pathname] ?? { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: html };
+      res.writeHead(page.status, page.headers).end(page.body);
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    other.closeAllConnections();
+    await new Promise((resolve) => other.close(resolve));
+  });
+  const failureOf = (p: Promise<unknown>): Promise<MadApiError> => p.then(() => {
+    throw new Error('resolved');
+  }, (e: unknown) => {
+    expect(e).toBeInstanceOf(MadApiError);
+    return e as MadApiError;
+  });
+
+  it('is a MadApiError with the status, whatever the method returns', async () => {
+    pages = {};
+    const admin = new AdminClient({ baseUrl: otherUrl, token: 't' });
+    const auth = new AuthClient({ baseUrl: otherUrl, token: 't' });
+    const creds = { clientId: 'c', clientSecret: 's' };
+    const calls: Record<string, () => Promise<unknown>> = {
+      'ping (an object)': () => admin.ping(), 'getUser (a model)': () => admin.getUser('u1'), 'listRoles (a list)': () => admin.listRoles(),
+      'listUsersPage (a page)': () => admin.listUsersPage(), 'userIdByName (a JSON string)': () => admin.userIdByName('alice'),
+      'deleteUser (a message)': () => admin.deleteUser('u1'), getClientFlag: () => admin.getClientFlag('ENABLE_TOTP', 'c'),
+      'login (keeps a token)': () => admin.login('admin', 'pw'), clientCredentials: () => auth.clientCredentials(creds),
+      introspect: () => auth.introspect({ ...creds, token: 'tok' }), jwks: () => auth.jwks(), meSessions: () => auth.meSessions(),
+      authorize: () => auth.authorize({ clientId: 'c', redirectUri: 'https://app.example.com/cb', codeChallenge: 'ch' }),
+    };
+    const message = new RegExp(`^expected JSON from (GET|POST|DELETE) /[^ ]+, got text/html \\(HTTP 200\\); is ${otherUrl.replaceAll(".", "\\.")} a microauthd server\\?$`);
+    for (const [name, call] of Object.entries(calls)) {
+      const err = await failureOf(call());
+      expect([err.status, err.body], name).toEqual([200, html]);
+      expect(err.message, name).toMatch(message);
+    }
+    expect((await failureOf(admin.getUser('u/1'))).message).toContain('from GET /users/u%2F1, got text/html');
+    expect(admin.token).toBe('t'); // login kept no token from the page
+  });
+
+  it('an empty body, malformed JSON and an object where a list is expected are MadApiErrors too', async () => {
+    const json = { 'Content-Type': 'application/json' };
+    pages = {
+      '/users/u1': { status: 201, headers: json, body: '' },
+      '/roles': { status: 200, headers: json, body: '<html>' },
+      '/users': { status: 200, headers: json, body: '{"message":"ok"}' },
+      '/client/options/F/ext': { status: 200, headers: { 'Content-Type': 'text/plain' }, body: '600' },
+    };
+    const admin = new AdminClient({ baseUrl: otherUrl, token: 't' });
+    expect(await failureOf(admin.getUser('u1'))).toMatchObject({ status: 201, message: expect.stringContaining('got an empty body (HTTP 201)') });
+    expect(await failureOf(admin.listRoles())).toMatchObject({ status: 200, message: expect.stringContaining('got malformed JSON') });
+    expect(await failureOf(admin.listUsersPage())).toMatchObject({ status: 200,
+      message: expect.stringContaining('expected a JSON array from GET /users, got a JSON object (HTTP 200)'), body: { message: 'ok' } });
+    expect(await failureOf(admin.getClientFlagOptions('F', 'c'))).toMatchObject({ status: 200, message: expect.stringContaining('got text/plain (HTTP 200)') });
+  });
+
+  it('verify() needs the identity headers', async () => {
+    pages = {};
+    expect(await failureOf(new AuthClient(otherUrl).verify('tok'))).toMatchObject({ status: 200,
+      message: expect.stringContaining('expected the X-Auth-Sub header from GET /verify') });
+  });
+
+  it('the routes that are not JSON still work: the PEM, /verify\'s headers, the redirect of /login/finalize', async () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n';
+    pages = {
+      '/keys/auth.pem': { status: 200, headers: { 'Content-Type': 'application/x-pem-file' }, body: pem },
+      '/verify': { status: 200, headers: { 'X-Auth-Sub': 'u1', 'X-Auth-Client': 'web' }, body: '' },
+      '/login/finalize': { status: 302, headers: { Location: 'https://app.example.com/cb?code=c1', 'Content-Type': 'text/html' }, body: '<p>Found</p>' },
+    };
+    const auth = new AuthClient(otherUrl);
+    expect(await auth.publicKeyPem()).toBe(pem);
+    expect(await auth.verify('tok')).toEqual({ 'x-auth-sub': 'u1', 'x-auth-client': 'web' });
+    expect(await auth.finalize('jti')).toBe('https://app.example.com/cb?code=c1');
+  });
+});
+
 describe('auth-plane routes for proxies and backends', () => {
   let server: TestServer;
   beforeAll(async () => {

@@ -35,7 +35,12 @@ class Transport:
         self.token = token
         self.timeout = timeout
 
-    def request(
+    def request(self, method: str, path: str, **kw: Any) -> Tuple[Any, Dict[str, str]]:
+        """exchange() without the status: (parsed body, lower-cased headers)."""
+        _, body, headers = self.exchange(method, path, **kw)
+        return body, headers
+
+    def exchange(
         self,
         method: str,
         path: str,
@@ -47,9 +52,14 @@ class Transport:
         anonymous: bool = False,
         send_json: bool = False,
         redirect_ok: bool = False,
-    ) -> Tuple[Any, Dict[str, str]]:
-        """Returns (parsed body, lower-cased headers); raises MadApiError on a non-2xx answer (a 3xx too, unless
-        `redirect_ok`: then its headers, with `location`, are the result) and on a failed exchange (status 0)."""
+        expect_json: bool = True,
+        shape: Optional[type] = None,
+    ) -> Tuple[int, Any, Dict[str, str]]:
+        """Returns (status, parsed body, lower-cased headers); raises MadApiError on a non-2xx answer (a 3xx too, unless
+        `redirect_ok`: then its headers, with `location`, are the result), on a failed exchange (status 0) and, when
+        `expect_json` (all but the few routes that answer something else), on a 2xx answer that is not JSON (another web
+        server at the base URL, say), or, with `shape` (dict: a JSON object; list: an array of objects; str: a string),
+        not JSON of that shape."""
         url = self.base_url + path
         if query:
             pairs = {k: ("true" if v is True else "false" if v is False else str(v)) for k, v in query.items() if v is not None}
@@ -69,7 +79,8 @@ class Transport:
         req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
         try:
             with _OPENER.open(req, timeout=self.timeout) as res:  # noqa: S310 (caller-chosen URL)
-                return _parse(res.read(), res.headers.get("Content-Type", "")), _lower(res.headers)
+                status, raw, content_type = res.status, res.read(), res.headers.get("Content-Type", "")
+                answer_headers = _lower(res.headers)
         except urllib.error.HTTPError as err:
             try:
                 raw = err.read()
@@ -78,7 +89,7 @@ class Transport:
             body = _parse(raw, err.headers.get("Content-Type", "") if err.headers else "")
             if 300 <= err.code < 400:
                 if redirect_ok:
-                    return body, _lower(err.headers)
+                    return err.code, body, _lower(err.headers)
                 location = err.headers.get("Location", "") if err.headers else ""
                 raise MadApiError(err.code, f"unexpected redirect (HTTP {err.code}) to {location}", body) from None
             raise MadApiError.from_response(err.code, body) from None
@@ -86,6 +97,42 @@ class Transport:
             raise MadApiError(0, f"cannot reach {self.base_url}: {err.reason}") from err
         except (OSError, http.client.HTTPException) as err:  # a timeout or a broken connection after the request went out
             raise MadApiError(0, f"no complete answer from {self.base_url}: {err!r}") from err
+        if not expect_json:
+            return status, _parse(raw, content_type), answer_headers
+        return status, self._json(method, path, status, content_type, raw, shape), answer_headers
+
+    def _json(self, method: str, path: str, status: int, content_type: str, raw: bytes, shape: Optional[type]) -> Any:
+        """The parsed JSON of a 2xx answer; anything else there is a MadApiError with that status."""
+        body: Any = _parse(raw, content_type) if raw else None
+        wanted = "JSON"
+        if not raw:
+            problem = "an empty body"
+        elif "json" not in content_type:
+            problem = content_type.split(";")[0].strip() or "no content type"
+        else:
+            try:
+                body = json.loads(raw.decode("utf-8", "replace"))
+            except ValueError as err:
+                problem = f"malformed JSON ({err})"
+            else:
+                if _fits(body, shape):
+                    return body
+                wanted = {dict: "a JSON object", list: "a JSON array of objects", str: "a JSON string"}.get(shape, "JSON")
+                problem = f"a JSON {_kind(body)}"
+        raise MadApiError(status, f"expected {wanted} from {method} {path}, got {problem} (HTTP {status}); "
+                                  f"is {self.base_url} a microauthd server?", body)
+
+
+def _fits(body: Any, shape: Optional[type]) -> bool:
+    if shape is list:
+        return isinstance(body, list) and all(isinstance(item, dict) for item in body)
+    return shape is None or isinstance(body, shape)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "array" + ("" if all(isinstance(item, dict) for item in value) else " of other values")
+    return {dict: "object", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(value), "null")
 
 
 def _lower(headers: Any) -> Dict[str, str]:

@@ -34,16 +34,16 @@ class AdminClient:
 
     # -- plumbing --------------------------------------------------------------------------------------
     def _one(self, cls: Type[T], method: str, path: str, **kw: Any) -> T:
-        body, _ = self.http.request(method, path, **kw)
+        body, _ = self.http.request(method, path, shape=dict, **kw)
         return from_dict(cls, body)
 
     def _many(self, cls: Type[T], method: str, path: str, **kw: Any) -> List[T]:
-        body, _ = self.http.request(method, path, **kw)
-        return [from_dict(cls, item) for item in body or []]
+        body, _ = self.http.request(method, path, shape=list, **kw)
+        return [from_dict(cls, item) for item in body]
 
     def _page(self, cls: Type[T], path: str, query: Dict[str, Any]) -> Page:
-        body, headers = self.http.request("GET", path, query=query)
-        items = [from_dict(cls, item) for item in body or []]
+        body, headers = self.http.request("GET", path, query=query, shape=list)
+        items = [from_dict(cls, item) for item in body]
         return Page(items=items, total=int(headers.get("x-total-count", len(items))))
 
     def _msg(self, method: str, path: str, **kw: Any) -> MessageResponse:
@@ -52,12 +52,18 @@ class AdminClient:
     def _raw(self, method: str, path: str, **kw: Any) -> Any:
         return self.http.request(method, path, **kw)[0]
 
+    def _dict(self, method: str, path: str, **kw: Any) -> Dict[str, Any]:
+        return self.http.request(method, path, shape=dict, **kw)[0]
+
+    def _str(self, method: str, path: str, **kw: Any) -> str:
+        return self.http.request(method, path, shape=str, **kw)[0]
+
     # -- info, login, keys ------------------------------------------------------------------------------
     def ping(self) -> Dict[str, Any]:
-        return self._raw("GET", "/ping", anonymous=True)
+        return self._dict("GET", "/ping", anonymous=True)
 
     def version(self) -> Dict[str, Any]:
-        return self._raw("GET", "/version", anonymous=True)
+        return self._dict("GET", "/version", anonymous=True)
 
     def login(self, username: str, password: str, client_id: str = "admin") -> TokenResponse:
         """Admin login; keeps the token on this client for later calls."""
@@ -68,7 +74,7 @@ class AdminClient:
 
     def admin_jwks(self) -> Dict[str, Any]:
         """The admin plane's published keys (GET /jwks.json on the admin port: verifying admin tokens)."""
-        return self._raw("GET", "/jwks.json", anonymous=True)
+        return self._dict("GET", "/jwks.json", anonymous=True)
 
     def list_keys(self, plane: str) -> List[KeyInfo]:
         return self._many(KeyInfo, "GET", f"/keys/{_q(plane)}")
@@ -76,8 +82,13 @@ class AdminClient:
     def rotate_keys(self, plane: str) -> List[KeyInfo]:
         return self._many(KeyInfo, "POST", f"/keys/{_q(plane)}/rotate")
 
-    def introspect(self, token: str) -> Dict[str, Any]:
-        return self._raw("POST", "/introspect", json_body={"token": token})
+    def introspect(self, token: str, token_type_hint: Optional[str] = None) -> Dict[str, Any]:
+        """An active auth-plane access or refresh token: its claims plus `valid`, `expired`, `active`; an inactive one:
+        `{"active": False}` alone. `token_type_hint` ("access_token" or "refresh_token") says which kind to look up first."""
+        body: Dict[str, Any] = {"token": token}
+        if token_type_hint is not None:
+            body["token_type_hint"] = token_type_hint
+        return self._dict("POST", "/introspect", json_body=body)
 
     def revoke(self, token: str, token_type_hint: Optional[str] = None) -> MessageResponse:
         return self._msg("POST", "/revoke", form={"token": token, "token_type_hint": token_type_hint})
@@ -93,7 +104,7 @@ class AdminClient:
         return self._one(UserObject, "GET", f"/users/{_q(user_id)}")
 
     def user_id_by_name(self, username: str) -> str:
-        return self._raw("GET", f"/users/id-by-name/{_q(username)}")
+        return self._str("GET", f"/users/id-by-name/{_q(username)}")
 
     def update_user(self, user_id: str, **fields: Any) -> UserObject:
         """Partial update: pass only what changes (username, email, is_active, lockout_until, email_verified)."""
@@ -157,7 +168,7 @@ class AdminClient:
         return self._one(RoleObject, "GET", f"/roles/{_q(role_id)}")
 
     def role_id_by_name(self, name: str) -> str:
-        return self._raw("GET", f"/roles/id-by-name/{_q(name)}")
+        return self._str("GET", f"/roles/id-by-name/{_q(name)}")
 
     def delete_role(self, role_id: str) -> MessageResponse:
         return self._msg("DELETE", f"/roles/{_q(role_id)}")
@@ -194,7 +205,7 @@ class AdminClient:
         return self._one(PermissionObject, "GET", f"/permissions/{_q(permission_id)}")
 
     def permission_id_by_name(self, name: str) -> str:
-        return self._raw("GET", f"/permissions/id-by-name/{_q(name)}")
+        return self._str("GET", f"/permissions/id-by-name/{_q(name)}")
 
     def delete_permission(self, permission_id: str) -> MessageResponse:
         return self._msg("DELETE", f"/permissions/{_q(permission_id)}")
@@ -225,7 +236,7 @@ class AdminClient:
         return self._one(ScopeObject, "GET", f"/scopes/{_q(scope_id)}")
 
     def scope_id_by_name(self, name: str) -> str:
-        return self._raw("GET", f"/scopes/id-by-name/{_q(name)}")
+        return self._str("GET", f"/scopes/id-by-name/{_q(name)}")
 
     def delete_scope(self, scope_id: str) -> MessageResponse:
         return self._msg("DELETE", f"/scopes/{_q(scope_id)}")
@@ -249,7 +260,7 @@ class AdminClient:
         return self._one(ClientObject, "GET", f"/clients/{_q(client_key)}")
 
     def client_id_by_name(self, client_identifier: str) -> str:
-        return self._raw("GET", f"/clients/id-by-name/{_q(client_identifier)}")
+        return self._str("GET", f"/clients/id-by-name/{_q(client_identifier)}")
 
     def change_client_secret(self, client_key: str, new_secret: Optional[str] = None) -> MessageResponse:
         """The answer's `message` is the new secret (shown once)."""
@@ -264,7 +275,10 @@ class AdminClient:
     def list_redirect_uris(self, client_key: str) -> List[ClientRedirectUriObject]:
         return self._many(ClientRedirectUriObject, "GET", f"/clients/{_q(client_key)}/redirect-uris")
 
-    def delete_redirect_uri(self, redirect_uri_id: str) -> MessageResponse:
+    def delete_redirect_uri(self, redirect_uri_id: str, via_body: bool = False) -> MessageResponse:
+        """`via_body` uses the original form (`DELETE /clients/redirect-uris` with a JSON-string id body)."""
+        if via_body:
+            return self._msg("DELETE", "/clients/redirect-uris", json_body=redirect_uri_id, send_json=True)
         return self._msg("DELETE", f"/clients/redirect-uris/{_q(redirect_uri_id)}")
 
     def list_idps(self, client_key: str) -> List[ExternalIdpProvider]:
@@ -297,18 +311,22 @@ class AdminClient:
         return self._msg("POST", f"/client/options/{_q(flag)}", form={"client_id": client_key, "enabled": "true" if enabled else "false"})
 
     def get_flag(self, client_key: str, flag: str) -> bool:
-        body = self._raw("GET", f"/client/options/{_q(flag)}", query={"client_id": client_key})
+        body = self._dict("GET", f"/client/options/{_q(flag)}", query={"client_id": client_key})
         return bool(body.get("enabled", body.get("message") == "True"))
 
     def set_flag_options(self, client_key: str, flag: str, options: str) -> MessageResponse:
         return self._msg("POST", f"/client/options/{_q(flag)}/ext", form={"client_id": client_key, "options": options})
 
     def get_flag_options(self, client_key: str, flag: str) -> str:
-        return self._raw("GET", f"/client/options/{_q(flag)}/ext", query={"client_id": client_key}).get("message", "")
+        return self._dict("GET", f"/client/options/{_q(flag)}/ext", query={"client_id": client_key}).get("message", "")
 
     # -- sessions and refresh tokens -----------------------------------------------------------------------
-    def list_sessions(self, limit: int = 100, offset: int = 0) -> Page:
-        return self._page(SessionResponse, "/sessions", {"limit": limit, "offset": offset})
+    def list_sessions(self, limit: int = 100, offset: int = 0, client_id: Optional[str] = None, mad_use: Optional[str] = None,
+                      active: Optional[bool] = None) -> Page:
+        """Newest first. Filters (None: no filter): `client_id` (the client identifier), `mad_use` ("auth" or "admin":
+        the plane the token is for), `active` (True: neither revoked nor expired; False: revoked or expired)."""
+        return self._page(SessionResponse, "/sessions", {"limit": limit, "offset": offset, "client_id": client_id,
+                                                          "mad_use": mad_use, "active": active})
 
     def get_session(self, jti: str) -> SessionResponse:
         return self._one(SessionResponse, "GET", f"/sessions/{_q(jti)}")
@@ -351,4 +369,4 @@ class AdminClient:
         return self._msg("POST", "/audit-logs/purge", json_body={"older_than_days": older_than_days})
 
     def verify_audit_chain(self) -> Dict[str, Any]:
-        return self._raw("GET", "/audit-logs/verify")
+        return self._dict("GET", "/audit-logs/verify")

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import urllib.parse
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Type, TypeVar
 
 from ._http import Transport, basic_auth
 from .models import (
     AuthSessionView, MadApiError, MessageResponse, PkceAuthorizeResponse, RefreshTokenResponse, SessionResponse, TokenResponse,
     UserObject, from_dict,
 )
+
+T = TypeVar("T")
 
 
 class AuthClient:
@@ -39,32 +41,40 @@ class AuthClient:
             return {"form": form, "anonymous": True, "headers": {"Authorization": basic_auth(self.client_id, self.client_secret)}}
         return {"form": {**form, "client_id": self.client_id, "client_secret": self.client_secret}, "anonymous": True}
 
+    def _one(self, cls: Type[T], method: str, path: str, **kw: Any) -> T:
+        return from_dict(cls, self.http.request(method, path, shape=dict, **kw)[0])
+
+    def _many(self, cls: Type[T], method: str, path: str, **kw: Any) -> List[T]:
+        return [from_dict(cls, item) for item in self.http.request(method, path, shape=list, **kw)[0]]
+
+    def _dict(self, method: str, path: str, **kw: Any) -> Dict[str, Any]:
+        return self.http.request(method, path, shape=dict, **kw)[0]
+
     def _token(self, path: str, form: Dict[str, Optional[str]]) -> TokenResponse:
-        body, _ = self.http.request("POST", path, **self._client_form(form))
-        res = from_dict(TokenResponse, body)
+        res = self._one(TokenResponse, "POST", path, **self._client_form(form))
         self.http.token = res.access_token
         return res
 
     # -- info --------------------------------------------------------------------------------------------
     def ping(self) -> Dict[str, Any]:
-        return self.http.request("GET", "/ping", anonymous=True)[0]
+        return self._dict("GET", "/ping", anonymous=True)
 
     def version(self) -> Dict[str, Any]:
-        return self.http.request("GET", "/version", anonymous=True)[0]
+        return self._dict("GET", "/version", anonymous=True)
 
     def jwks(self) -> Dict[str, Any]:
-        return self.http.request("GET", "/jwks.json", anonymous=True)[0]
+        return self._dict("GET", "/jwks.json", anonymous=True)
 
     def discovery(self) -> Dict[str, Any]:
-        return self.http.request("GET", "/.well-known/openid-configuration", anonymous=True)[0]
+        return self._dict("GET", "/.well-known/openid-configuration", anonymous=True)
 
     def authorization_server_metadata(self) -> Dict[str, Any]:
         """RFC 8414 metadata (/.well-known/oauth-authorization-server): the same document as discovery."""
-        return self.http.request("GET", "/.well-known/oauth-authorization-server", anonymous=True)[0]
+        return self._dict("GET", "/.well-known/oauth-authorization-server", anonymous=True)
 
     def public_key_pem(self) -> str:
         """The current signing key as SPKI PEM (/keys/auth.pem), for proxies that verify with one static key."""
-        return self.http.request("GET", "/keys/auth.pem", anonymous=True)[0]
+        return self.http.request("GET", "/keys/auth.pem", anonymous=True, expect_json=False)[0]
 
     # -- token grants (each keeps the new access token on this client) --------------------------------------
     def password_grant(self, username: str, password: str, totp_code: Optional[str] = None, scope: Optional[str] = None) -> TokenResponse:
@@ -99,42 +109,39 @@ class AuthClient:
     def authorize(self, redirect_uri: str, code_challenge: str, scope: Optional[str] = None, nonce: Optional[str] = None,
                   state: Optional[str] = None, max_age: Optional[int] = None, code_challenge_method: str = "S256") -> PkceAuthorizeResponse:
         """`POST /authorize` for this client: opens a login; `nonce` is required with the `openid` scope."""
-        body, _ = self.http.request("POST", "/authorize", anonymous=True, form={
+        return self._one(PkceAuthorizeResponse, "POST", "/authorize", anonymous=True, form={
             "client_id": self.client_id, "redirect_uri": redirect_uri, "code_challenge": code_challenge,
             "code_challenge_method": code_challenge_method, "scope": scope, "nonce": nonce, "state": state,
             "max_age": None if max_age is None else str(max_age)})
-        return from_dict(PkceAuthorizeResponse, body)
 
     def login_password(self, jti: str, username: str, password: str, redirect_uri: Optional[str] = None) -> PkceAuthorizeResponse:
         """`POST /login/password`; the answer's `requires_totp` says whether login_totp must follow."""
-        body, _ = self.http.request("POST", "/login/password", anonymous=True,
-                                    form={"jti": jti, "username": username, "password": password, "redirect_uri": redirect_uri})
-        return from_dict(PkceAuthorizeResponse, body)
+        return self._one(PkceAuthorizeResponse, "POST", "/login/password", anonymous=True,
+                         form={"jti": jti, "username": username, "password": password, "redirect_uri": redirect_uri})
 
     def login_totp(self, jti: str, totp_code: str, redirect_uri: Optional[str] = None) -> PkceAuthorizeResponse:
-        body, _ = self.http.request("POST", "/login/totp", anonymous=True,
-                                    form={"jti": jti, "totp_code": totp_code, "redirect_uri": redirect_uri})
-        return from_dict(PkceAuthorizeResponse, body)
+        return self._one(PkceAuthorizeResponse, "POST", "/login/totp", anonymous=True,
+                         form={"jti": jti, "totp_code": totp_code, "redirect_uri": redirect_uri})
 
     def auth_session(self, jti: str) -> AuthSessionView:
         """`GET /auth-session/{jti}`: what a login page may show about a login in progress."""
-        return from_dict(AuthSessionView, self.http.request("GET", f"/auth-session/{urllib.parse.quote(jti, safe='')}", anonymous=True)[0])
+        return self._one(AuthSessionView, "GET", f"/auth-session/{urllib.parse.quote(jti, safe='')}", anonymous=True)
 
     def finalize(self, jti: str) -> str:
         """`POST /login/finalize`: the redirect URI, with `code` and `state`, the server answers with (302). A refused
         login (no password step, TOTP pending, unknown or expired jti) raises MadApiError 400 `Invalid credentials`."""
-        body, headers = self.http.request("POST", "/login/finalize", anonymous=True, form={"jti": jti}, redirect_ok=True)
+        status, body, headers = self.http.exchange("POST", "/login/finalize", anonymous=True, form={"jti": jti}, redirect_ok=True,
+                                                   expect_json=False)
         if not headers.get("location"):
-            raise MadApiError(200, "expected a redirect from /login/finalize", body)
+            raise MadApiError(status, f"expected a redirect from /login/finalize, got HTTP {status}", body)
         return headers["location"]
 
     # -- introspection and revocation (client-authenticated) ------------------------------------------------
     def introspect(self, token: str, token_type_hint: Optional[str] = None) -> Dict[str, Any]:
-        return self.http.request("POST", "/introspect", **self._client_form({"token": token, "token_type_hint": token_type_hint}))[0]
+        return self._dict("POST", "/introspect", **self._client_form({"token": token, "token_type_hint": token_type_hint}))
 
     def revoke(self, token: str, token_type_hint: Optional[str] = None) -> MessageResponse:
-        body, _ = self.http.request("POST", "/revoke", **self._client_form({"token": token, "token_type_hint": token_type_hint}))
-        return from_dict(MessageResponse, body)
+        return self._one(MessageResponse, "POST", "/revoke", **self._client_form({"token": token, "token_type_hint": token_type_hint}))
 
     def verify_token(self, token: str, audience: Optional[str] = None) -> Dict[str, Any]:
         """Backend helper: is this an auth-plane ACCESS token, valid right now (and meant for `audience`, when
@@ -153,47 +160,51 @@ class AuthClient:
 
     def verify(self, token: str, scope: Optional[str] = None, role: Optional[str] = None, aud: Optional[str] = None) -> Dict[str, str]:
         """GET /verify (forward-auth): returns the X-Auth-* identity headers when the token passes (every `scope`,
-        any `role`, every `aud`: space-separated); a refusal raises MadApiError 401 or 403."""
-        _, headers = self.http.request("GET", "/verify", query={"scope": scope, "role": role, "aud": aud},
-                                       headers={"Authorization": f"Bearer {token}"})
+        any `role`, every `aud`: space-separated); a refusal raises MadApiError 401 or 403. A 2xx answer without the
+        X-Auth-Sub header (not microauthd's /verify: another web server at the base URL, say) raises MadApiError too."""
+        status, body, headers = self.http.exchange("GET", "/verify", query={"scope": scope, "role": role, "aud": aud},
+                                                   headers={"Authorization": f"Bearer {token}"}, expect_json=False)
+        if "x-auth-sub" not in headers:
+            raise MadApiError(status, f"expected the X-Auth-Sub header from GET /verify, got none (HTTP {status}); "
+                                      f"is {self.http.base_url} a microauthd auth plane?", body)
         return {k: v for k, v in headers.items() if k.startswith("x-auth-")}
 
     # -- self-service (bearer) -------------------------------------------------------------------------
     def userinfo(self) -> Dict[str, Any]:
-        return self.http.request("GET", "/userinfo")[0]
+        return self._dict("GET", "/userinfo")
 
     def me(self) -> Dict[str, Any]:
-        return self.http.request("GET", "/me")[0]
+        return self._dict("GET", "/me")
 
     def me_sessions(self) -> List[SessionResponse]:
-        return [from_dict(SessionResponse, s) for s in self.http.request("GET", "/me/sessions")[0] or []]
+        return self._many(SessionResponse, "GET", "/me/sessions")
 
     def me_refresh_tokens(self) -> List[RefreshTokenResponse]:
-        return [from_dict(RefreshTokenResponse, s) for s in self.http.request("GET", "/me/refresh-tokens")[0] or []]
+        return self._many(RefreshTokenResponse, "GET", "/me/refresh-tokens")
 
     def whoami(self) -> Dict[str, Any]:
-        return self.http.request("GET", "/whoami")[0]
+        return self._dict("GET", "/whoami")
 
     def logout(self) -> MessageResponse:
-        return from_dict(MessageResponse, self.http.request("POST", "/logout")[0])
+        return self._one(MessageResponse, "POST", "/logout")
 
     def logout_all(self) -> MessageResponse:
-        return from_dict(MessageResponse, self.http.request("POST", "/logout-all")[0])
+        return self._one(MessageResponse, "POST", "/logout-all")
 
     # -- scoped user administration (bearer with admin:* scopes) ----------------------------------------------
     def provision_user(self, username: str, email: str, password: str) -> UserObject:
-        return from_dict(UserObject, self.http.request("POST", "/user", json_body={"username": username, "email": email, "password": password})[0])
+        return self._one(UserObject, "POST", "/user", json_body={"username": username, "email": email, "password": password})
 
     def reset_user_password(self, user_id: str, new_password: str) -> MessageResponse:
         q = urllib.parse.quote(user_id, safe="")
-        return from_dict(MessageResponse, self.http.request("POST", f"/user/{q}/reset", json_body={"new_password": new_password})[0])
+        return self._one(MessageResponse, "POST", f"/user/{q}/reset", json_body={"new_password": new_password})
 
     def deactivate_user(self, user_id: str) -> MessageResponse:
         q = urllib.parse.quote(user_id, safe="")
-        return from_dict(MessageResponse, self.http.request("POST", f"/user/{q}/deactivate")[0])
+        return self._one(MessageResponse, "POST", f"/user/{q}/deactivate")
 
     def read_user(self, user_id: str) -> UserObject:
-        return from_dict(UserObject, self.http.request("GET", f"/user/{urllib.parse.quote(user_id, safe='')}")[0])
+        return self._one(UserObject, "GET", f"/user/{urllib.parse.quote(user_id, safe='')}")
 
     def list_users(self) -> List[UserObject]:
-        return [from_dict(UserObject, u) for u in self.http.request("GET", "/users")[0] or []]
+        return self._many(UserObject, "GET", "/users")

@@ -192,6 +192,11 @@ class Clients(BindingTest):
         self.assertEqual([u.redirect_uri for u in self.admin.list_redirect_uris(client.id)], ["https://app.example.com/cb"])
         self.assertApiError(400, self.admin.add_redirect_uri, client.id, "http://evil.example.com/cb")
         self.assertTrue(self.admin.delete_redirect_uri(uri.id).success)
+        self.assertEqual(self.admin.list_redirect_uris(client.id), [])
+        again = self.admin.add_redirect_uri(client.id, "https://app.example.com/cb2")
+        self.assertEqual(self.admin.delete_redirect_uri(again.id, via_body=True).message, "Redirect URI deleted")
+        self.assertEqual(self.admin.list_redirect_uris(client.id), [])
+        self.assertApiError(404, self.admin.delete_redirect_uri, again.id, via_body=True)
         idp = self.admin.add_idp(client.id, "google", "Google", "https://accounts.google.com", "ext-client")
         self.assertEqual([i.id for i in self.admin.list_idps(client.id)], [idp.id])
         self.assertEqual(self.admin.update_idp(client.id, idp.id, provider_key="google", display_name="G", issuer=idp.issuer,
@@ -273,6 +278,42 @@ class Tokens(BindingTest):
         self.assertTrue(machine.oidc_token().access_token)
         self.assertApiError(401, AuthClient(SERVER.auth_url, client.client_id, "wrong-secret").client_credentials)
         self.assertApiError(400, auth.password_grant, name, "wrong-password")
+
+    def test_session_list_filters(self) -> None:
+        name = uniq("sf")
+        self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        one, other = self.new_client(), self.new_client()
+        auth = AuthClient(SERVER.auth_url, one.client_id, one.client_secret)
+        live = auth.password_grant(name, "user-password-1")
+        revoked = auth.password_grant(name, "user-password-1")
+        self.admin.revoke_session(revoked.jti)
+        elsewhere = AuthClient(SERVER.auth_url, other.client_id, other.client_secret).password_grant(name, "user-password-1")
+
+        def ids(**filters) -> list:  # noqa: ANN003
+            page = self.admin.list_sessions(limit=1000, **filters)
+            self.assertEqual(page.total, len(page.items), filters)
+            return sorted(s.id for s in page.items)
+
+        self.assertEqual(ids(client_id=one.client_id), sorted([live.jti, revoked.jti]))
+        self.assertEqual(ids(client_id=one.client_id, active=True), [live.jti])
+        self.assertEqual(ids(client_id=one.client_id, active=False), [revoked.jti])  # False is a filter, not "no filter"
+        self.assertEqual(ids(client_id=other.client_id, mad_use="auth"), [elsewhere.jti])
+        self.assertEqual(ids(client_id=other.client_id, mad_use="admin"), [])
+        admin_sessions = self.admin.list_sessions(limit=1000, mad_use="admin").items
+        self.assertTrue(admin_sessions)
+        self.assertEqual({s.mad_use for s in admin_sessions}, {"admin"})
+
+    def test_admin_introspect_with_a_token_type_hint(self) -> None:
+        name = uniq("ih")
+        self.admin.create_user(name, f"{name}@example.com", "user-password-1")
+        client = self.new_client()
+        tokens = AuthClient(SERVER.auth_url, client.client_id, client.client_secret).password_grant(name, "user-password-1")
+        hinted = self.admin.introspect(tokens.refresh_token, token_type_hint="refresh_token")
+        self.assertEqual((hinted["active"], hinted["token_type"]), (True, "refresh_token"))
+        self.assertEqual(self.admin.introspect(tokens.access_token, token_type_hint="access_token")["jti"], tokens.jti)
+        self.assertTrue(self.admin.introspect(tokens.access_token, token_type_hint="refresh_token")["valid"])  # a hint, not a filter
+        self.assertTrue(self.admin.revoke(tokens.refresh_token, "refresh_token").success)
+        self.assertEqual(self.admin.introspect(tokens.refresh_token, token_type_hint="refresh_token"), {"active": False})
 
     def test_admin_revokes_a_refresh_token_family(self) -> None:
         name = uniq("rrt")
@@ -393,7 +434,8 @@ class AuthorizationCode(BindingTest):
         self.assertTrue(url.startswith(SERVER.auth_url + "/authorize?response_type=code&"))
 
         def browser(method: str, path_or_url: str, **kw):  # noqa: ANN202, ANN003 (a browser that does not follow redirects)
-            return auth.http.request(method, path_or_url.replace(SERVER.auth_url, ""), anonymous=True, redirect_ok=True, **kw)
+            return auth.http.request(method, path_or_url.replace(SERVER.auth_url, ""), anonymous=True, redirect_ok=True,
+                                     expect_json=False, **kw)
 
         login = browser("GET", url)[1]["location"]
         self.assertTrue(login.startswith("/login?jti="), login)
