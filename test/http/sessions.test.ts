@@ -27,6 +27,22 @@ describe('sessions', () => {
     expect((await admin.listSessions({ client_id: 'web' })).items.map((s) => s.id)).toEqual([a.jti]);
   });
 
+  it('filters by mad_use and by active (neither revoked nor expired) / inactive', async () => {
+    const live = await arrangeLogin(server, { clientIdentifier: 'filters' });
+    const revoked = await arrangeLogin(server, { clientIdentifier: 'filters' });
+    await server.store().sessions.revoke(revoked.jti); // the store's, so that no audit record skews a later count
+    const expired = await arrangeLogin(server, { clientIdentifier: 'filters', issuedAt: new Date(Date.now() - 7200_000) });
+    const ids = async (q: Parameters<AdminClient['listSessions']>[0]) => (await admin.listSessions(q)).items.map((s) => s.id);
+    expect(await ids({ client_id: 'filters', active: true })).toEqual([live.jti]);
+    expect((await ids({ client_id: 'filters', active: false })).sort()).toEqual([revoked.jti, expired.jti].sort());
+    const adminOnly = await admin.listSessions({ mad_use: 'admin' });
+    expect(adminOnly.items.length).toBeGreaterThan(0);
+    expect(adminOnly.items.every((s) => s.mad_use === 'admin')).toBe(true);
+    const authOnly = await ids({ mad_use: 'auth' });
+    expect(authOnly).toEqual(expect.arrayContaining([live.jti, revoked.jti, expired.jti]));
+    expect(authOnly).not.toEqual(expect.arrayContaining([adminOnly.items[0]!.id]));
+  });
+
   it('gets one by jti (404 when unknown) and lists by user ([] for an unknown user)', async () => {
     const a = await arrangeLogin(server, { clientIdentifier: 'web2' });
     expect((await admin.getSession(a.jti)).client_id).toBe('web2');
