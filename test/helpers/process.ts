@@ -24,7 +24,10 @@ export function spawnServer(args: string[], env: Record<string, string> = {}, cw
   child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left running when the caller never gets a handle to stop it
+      reject(new Error(`server did not start:\n${out}\n${err}`));
+    }, 30_000);
     const onData = () => {
       const m = /microauthd ready: auth (\S+)\s+admin (\S+)/.exec(out);
       if (!m) return;
