@@ -82,6 +82,14 @@ describe('auth POST /introspect (RFC 7662)', () => {
     for (const token of ['garbage', 'a.b.c', adminToken, `${(await login()).access_token}x`]) {
       expect(await auth.introspect({ ...creds(inspector), token })).toEqual({ active: false });
     }
+    // Expired (signature, session row and client all fine otherwise): {"active":false} and nothing else, for its own client too.
+    const expired = await mintAuthToken(server, { expiresIn: -60, clientId: owner.clientId, sub: user.id });
+    const live = await mintAuthToken(server, { clientId: owner.clientId, sub: user.id });
+    expect((await auth.introspect({ ...creds(owner), token: live.token })).active).toBe(true);
+    for (const c of [owner, inspector]) {
+      const r = await http(`${server.authUrl}/introspect`, form({ token: expired.token, client_id: c.clientId, client_secret: c.clientSecret }));
+      expect([r.status, r.json]).toEqual([200, { active: false }]);
+    }
   });
 
   it('authenticates the caller: a bad client is 401 invalid_client; JSON bodies work; a missing token is invalid_request', async () => {
