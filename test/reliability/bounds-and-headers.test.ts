@@ -60,6 +60,25 @@ describe('security headers on every response (both planes and the dashboard)', (
     const adminPlane = await fetch(`${server.adminUrl}/ping`, { headers: { Origin: 'https://app.example.com' } });
     expect(adminPlane.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('no CORS header of any kind on the admin plane, preflights and errors included, even for the configured origin', async () => {
+    const corsHeaders = (r: Response) => [...r.headers.keys()].filter((k) => k.startsWith('access-control-'));
+    const preflight = { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type' };
+    // The same preflight gets CORS headers on the auth plane: the origin is configured.
+    const auth = await fetch(`${server.authUrl}/token`, { method: 'OPTIONS', headers: preflight });
+    expect(corsHeaders(auth).sort()).toEqual(['access-control-allow-headers', 'access-control-allow-methods', 'access-control-allow-origin', 'access-control-max-age']);
+    const answers = [
+      await fetch(`${server.adminUrl}/token`, { method: 'OPTIONS', headers: preflight }),
+      await fetch(`${server.adminUrl}/users`, { method: 'OPTIONS', headers: preflight }),
+      await fetch(`${server.adminUrl}/users`, { headers: { Origin: 'https://app.example.com', Authorization: `Bearer ${admin.token!}` } }),
+      await fetch(`${server.adminUrl}/users`, { headers: { Origin: 'https://app.example.com' } }),
+      await fetch(`${server.adminUrl}/token`, { method: 'POST', headers: { Origin: 'https://app.example.com', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'username=root&password=wrong-one&client_id=admin' }),
+      await fetch(`${server.adminUrl}/dashboard/login`, { headers: { Origin: 'https://app.example.com' } }),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([expect.any(Number), expect.any(Number), 200, 401, 403, 200]);
+    for (const r of answers) expect(corsHeaders(r), r.url).toEqual([]);
+  });
 });
 
 describe('resource bounds', () => {
