@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminClient } from '../../bindings/typescript/index.js';
+import { AdminClient } from '../../bindings/typescript/index.js';
 import { openDatabase } from '../../src/store/index.js';
 import { adminClient, failure } from '../helpers/admin-b.js';
 import { bearer, form, http, jsonBody } from '../helpers/http.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from '../helpers/server.js';
+import { arrangeLogin } from '../helpers/admin-b.js';
+import { oathtool } from '../helpers/arrange.js';
+import { servedRoutes } from '../helpers/routes.js';
+import { mintAuthToken } from '../helpers/tokens.js';
+import { tempDir } from '../helpers/tmp.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { readFileSync } from 'node:fs';
 
@@ -244,6 +249,121 @@ describe('retention purge and the chain (security.md "Audit")', () => {
       }
     } finally {
       await own.close();
+    }
+  });
+});
+
+describe('every admin-plane write is audited (security.md "Audit")', () => {
+  it('each mutating route the admin plane serves, called once successfully, adds an audit record', async () => {
+    const qr = tempDir('mad-audit-qr-');
+    const own = await startTestServer(['--totp-qr-output-root', qr.dir]);
+    try {
+      const db = own.store();
+      const count = async () => (await db.audit.list({ limit: 1 })).total;
+      const steps: { route: string; added: number; actions: string[] }[] = [];
+      /** Runs `call` (it must succeed) as the route `route` ("METHOD /path/{param}"), and notes what it added to the audit log. */
+      const step = async (route: string, call: () => Promise<unknown>) => {
+        const before = await count();
+        await call();
+        // Introspection records are deferred (committed within 50 ms of the answer): wait for them, then for stragglers.
+        for (let i = 0; i < 100 && (await count()) === before; i++) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 80));
+        const added = (await count()) - before;
+        const actions = (await db.audit.list({ limit: Math.max(added, 1) })).rows.slice(0, added).map((r) => r.action);
+        steps.push({ route, added, actions });
+      };
+      const admin = new AdminClient(own.adminUrl);
+      await step('POST /token', () => admin.login(ADMIN_USERNAME, ADMIN_PASSWORD));
+      const raw = (method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => admin.transport.request({ method, path, ...(body !== undefined ? { body: { json: body } } : {}) });
+
+      const user = await admin.createUser({ username: 'audit-all-user', email: 'audit-all@example.com', password: 'Audit-All-Pass-1' });
+      await step('POST /users', () => admin.createUser({ username: 'audit-all-doomed', email: 'doomed@example.com', password: 'Audit-All-Pass-1' }));
+      const doomed = await admin.userIdByName('audit-all-doomed');
+      await step('PUT /users/{id}', () => admin.updateUser(user.id, { email: 'audit-all-2@example.com' }));
+      await step('POST /users/{id}/verify-email', () => admin.verifyEmail(user.id));
+      await step('POST /users/deactivate/{id}', () => admin.deactivateUser(user.id));
+      await step('POST /users/{id}/activate', () => admin.activateUser(user.id));
+      await step('POST /users/{id}/reset', () => admin.resetPassword(user.id, 'Audit-All-Pass-2'));
+      await step('POST /users/{id}/set-lockout', () => admin.setLockout(user.id, null));
+      await step('DELETE /users/{id}', () => admin.deleteUser(doomed));
+
+      const role = await admin.createRole('audit-all-role-0');
+      await step('POST /roles', () => admin.createRole('audit-all-role'));
+      const roleId = await admin.roleIdByName('audit-all-role');
+      await step('PUT /roles/{id}', () => admin.updateRole(roleId, { description: 'changed' }));
+      await step('POST /roles/assign', () => admin.assignRole(user.id, roleId));
+      await step('POST /roles/unassign', () => admin.unassignRole(user.id, roleId));
+      await step('PUT /users/{userId}/roles', () => admin.replaceUserRoles(user.id, [{ id: role.id, name: role.name }]));
+      await step('POST /permissions', () => admin.createPermission('audit-all-perm'));
+      const permId = await admin.permissionIdByName('audit-all-perm');
+      await step('PUT /permissions/{id}', () => admin.updatePermission(permId, 'audit-all-perm-2'));
+      await step('POST /roles/{roleId}/permissions', () => admin.assignPermission(roleId, permId));
+      await step('POST /check-access', () => admin.checkAccess(user.id, permId));
+      await step('DELETE /roles/{roleId}/permissions/{permissionId}', () => admin.removePermission(roleId, permId));
+      await step('DELETE /permissions/{permissionId}', () => admin.deletePermission(permId));
+      await step('DELETE /roles/{roleId}', () => admin.deleteRole(roleId));
+
+      await step('POST /scopes', () => admin.createScope('audit.all.scope'));
+      const scopeId = await admin.scopeIdByName('audit.all.scope');
+      await step('PUT /scopes/{id}', () => admin.updateScope(scopeId, { desc: 'changed' }));
+      await step('POST /users/{userId}/scopes', () => admin.assignUserScopes(user.id, [scopeId]));
+      await step('DELETE /users/{userId}/scopes/{scopeId}', () => admin.removeUserScope(user.id, scopeId));
+
+      await step('POST /clients', () => admin.createClient({ client_id: 'audit-all-app' }));
+      const clientId = await admin.getClientIdByName('audit-all-app');
+      await step('PUT /clients/{id}', () => admin.updateClient(clientId, { display_name: 'Changed' }));
+      await step('POST /clients/secret', () => admin.changeClientSecret(clientId));
+      await step('POST /clients/{id}/scopes', () => admin.assignClientScopes(clientId, [scopeId]));
+      await step('DELETE /clients/{id}/scopes/{scopeId}', () => admin.removeClientScope(clientId, scopeId));
+      await step('DELETE /scopes/{scopeId}', () => admin.deleteScope(scopeId));
+      await step('POST /clients/{id}/redirect-uris', () => admin.addRedirectUri(clientId, 'https://rp.example.com/a'));
+      const uris = await admin.listRedirectUris(clientId);
+      await admin.addRedirectUri(clientId, 'https://rp.example.com/b');
+      const uriB = (await admin.listRedirectUris(clientId)).find((u) => !uris.some((x) => x.id === u.id))!;
+      await step('DELETE /clients/redirect-uris/{id}', () => admin.deleteRedirectUri(uris[0]!.id));
+      await step('DELETE /clients/redirect-uris', () => admin.deleteRedirectUri(uriB.id, true));
+      const idp = { provider_key: 'corp', display_name: 'Corp', issuer: 'https://idp.example.com', client_identifier: 'rp', scopes: 'openid' };
+      for (const prefix of ['', '/admin']) {
+        let idpId = '';
+        await step(`POST ${prefix}/clients/{clientId}/idp`, async () => { idpId = (await raw('POST', `${prefix}/clients/audit-all-app/idp`, { ...idp, provider_key: `corp${prefix.length}` }) as { id: string }).id; });
+        await step(`PUT ${prefix}/clients/{clientId}/idp/{id}`, () => raw('PUT', `${prefix}/clients/audit-all-app/idp/${idpId}`, { display_name: 'Corp 2' }));
+        await step(`DELETE ${prefix}/clients/{clientId}/idp/{id}`, () => raw('DELETE', `${prefix}/clients/audit-all-app/idp/${idpId}`));
+      }
+      await step('POST /client/options/{flag}', () => admin.setClientFlag('ENABLE_TOTP', clientId, true));
+      await step('POST /client/options/{flag}/ext', () => admin.setClientFlagOptions('TOTP_ISSUER', clientId, 'Acme'));
+      let seed = '';
+      await step('POST /users/{id}/totp/generate', async () => {
+        seed = new URL((await admin.generateTotp(user.id, clientId, 'qr')).otpauth_uri).searchParams.get('secret')!;
+      });
+      await step('POST /users/totp/verify', () => admin.verifyTotp(user.id, clientId, oathtool(seed)));
+      await step('POST /users/{userId}/{clientId}/disable-totp', () => admin.disableTotp(user.id, clientId));
+      await step('POST /keys/{plane}/rotate', () => admin.rotateKeys('auth'));
+
+      const login = await arrangeLogin(own);
+      const second = await arrangeLogin(own);
+      const access = await mintAuthToken(own, { sub: second.userId });
+      await step('POST /introspect', () => admin.introspect(access.token));
+      await step('POST /revoke', () => admin.revoke(access.token, 'access_token'));
+      await step('DELETE /sessions/{jti}', () => admin.revokeSession(login.jti));
+      await step('DELETE /refresh-tokens/{id}', () => admin.revokeRefreshToken(second.refreshId));
+      await step('POST /sessions/purge', () => admin.purgeSessions({ older_than_seconds: 86400, purge_expired: true }));
+      await step('POST /refresh-tokens/purge', () => admin.purgeRefreshTokens({ older_than_seconds: 86400, purge_expired: true }));
+      await step('POST /audit-logs/purge', () => admin.purgeAuditLogs(3650));
+      await step('DELETE /clients/{id}', () => admin.deleteClient(clientId));
+
+      // Reads that go by POST write nothing; every other route wrote its record.
+      const READS = ['POST /check-access'];
+      const missing = steps.filter((x) => !READS.includes(x.route) && x.added < 1).map((x) => x.route);
+      expect(missing, 'routes that wrote no audit record').toEqual([]);
+      expect(steps.filter((x) => READS.includes(x.route)).map((x) => x.added)).toEqual([0]);
+      // "one audit record": each write, one record.
+      expect(steps.filter((x) => x.added > 1).map((x) => `${x.route}: ${x.actions.join(', ')}`)).toEqual([]);
+      // The list above is every mutating route the admin plane serves: a new one must be added here.
+      const served = servedRoutes(own.apps.admin).filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`).sort();
+      expect([...new Set(steps.map((x) => x.route))].sort()).toEqual(served);
+    } finally {
+      await own.close();
+      qr.cleanup();
     }
   });
 });
