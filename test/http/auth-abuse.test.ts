@@ -223,6 +223,21 @@ describe('rate limits on the login flow and the admin plane; X-Forwarded-For fro
   });
 });
 
+describe('rate-limit window (--rate-limit-window)', () => {
+  it('a refused client IP gets a fresh budget once the Retry-After it was given has passed', async () => {
+    const { server } = await boot(['--rate-limit-auth', '1', '--rate-limit-window', '2']);
+    const login = () => http(`${server.authUrl}/login/password`, form({ jti: 'no-such-login', username: 'someone', password: 'some-password' }));
+    expect((await login()).status).toBe(400);
+    const limited = await login();
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
+    await sleep(retryAfter * 1000 + 100);
+    expect((await login()).status).toBe(400);
+  });
+});
+
 describe('refresh and revocation disabled, CORS', () => {
   it('--disable-token-refresh: no refresh tokens, the grant is unsupported, discovery does not list it', async () => {
     const { a, auth, server } = await boot(['--disable-token-refresh', '--cors-origins', 'https://app.example',
