@@ -275,4 +275,18 @@ mad session logout`;
     await json(['sessionctl', 'purge', '--older-than', '86400', '--expired', 'False', '--revoked', 'True']);
     await json(['refreshtoken', 'purge-refresh', '--older-than', '86400', '--expired', 'TRUE', '--revoked', 'false']);
   });
+
+  // Last: it breaks the chain of this file's server.
+  it('auditlog verify reports a tampered record and exits 1', async () => {
+    expect(await text(['auditlog', 'verify'])).toMatch(/^Audit chain OK \(\d+ records checked\)\./);
+    const a = arrange(server);
+    const row = a.db.prepare('SELECT seq FROM audit_logs ORDER BY seq LIMIT 1').get() as { seq: number };
+    a.db.prepare("UPDATE audit_logs SET target = coalesce(target, '') || '-forged' WHERE seq = ?").run(row.seq);
+    a.close();
+    const broken = await run(['auditlog', 'verify']);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout.trim()).toBe(`Audit chain BROKEN at record ${row.seq}.`);
+    const asJson = await run(['auditlog', 'verify', '--json']);
+    expect([asJson.code, asJson.json]).toEqual([1, expect.objectContaining({ ok: false, broken_at: row.seq })]);
+  });
 });

@@ -30,6 +30,8 @@ describe('first run, restart and shutdown of the real process', () => {
     expect(server.stdout()).not.toContain(password);
     expect(server.stderr()).not.toContain(password);
 
+    // No --admin-ip given: the admin plane listens on loopback only (security.md "Admin plane").
+    expect(new URL(server.adminUrl).hostname).toBe('127.0.0.1');
     const login = await http(`${server.adminUrl}/token`, form({ username: 'FirstAdmin', password, client_id: 'admin' }));
     expect(login.status).toBe(200);
     kids = (await http(`${server.authUrl}/jwks.json`)).json.keys.map((k: { kid: string }) => k.kid);

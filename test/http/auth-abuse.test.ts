@@ -1,10 +1,13 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import argon2 from 'argon2';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AuthClient } from '../../bindings/typescript/auth-client.js';
 import type { MadApiError } from '../../bindings/typescript/models.js';
 import { createPasswordHasher } from '../../src/crypto/password.js';
 import { newTotpSecret } from '../../src/crypto/totp.js';
 import { arrange, oathtool } from '../helpers/arrange.js';
+import { adminClient } from '../helpers/admin.js';
 import { form, http } from '../helpers/http.js';
+import { MAD_ADMIN_ROLE_ID } from '../../src/store/index.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const servers: { server: TestServer; a: ReturnType<typeof arrange> }[] = [];
@@ -104,6 +107,74 @@ describe('uniform refusals', () => {
   });
 });
 
+describe('the dummy argon2id verify (security.md "Credentials and secrets at rest")', () => {
+  it('runs exactly one argon2id verify per refused login: unknown and inactive users against one fixed dummy hash', async () => {
+    // Counted in-process, not timed: argon2.verify is what the server's hasher calls (src/crypto/password.ts).
+    const { a, server } = await boot(['--max-login-failures', '0']);
+    const c = await a.client();
+    const good = await a.user();
+    const inactive = await a.user();
+    a.deactivate(inactive.id);
+    const locked = await a.user();
+    a.lock(locked.id, new Date(Date.now() + 3_600_000));
+    // Admin-role holders too, so the admin plane refuses them only for the state under test.
+    for (const u of [good, inactive, locked]) {
+      a.db.prepare('INSERT INTO user_roles (id, user_id, role_id, assigned_at) VALUES (?, ?, ?, ?)')
+        .run(crypto.randomUUID(), u.id, MAD_ADMIN_ROLE_ID, new Date().toISOString());
+    }
+    const storedHash = (id: string) => (a.db.prepare('SELECT password_hash AS h FROM users WHERE id = ?').get(id) as { h: string }).h;
+    const spy = vi.spyOn(argon2, 'verify');
+    try {
+      const verified = async (call: () => Promise<{ status: number }>, status: number): Promise<string[]> => {
+        spy.mockClear();
+        expect((await call()).status).toBe(status);
+        return spy.mock.calls.map((args) => args[0]);
+      };
+      const authToken = (username: string, password: string) => http(`${server.authUrl}/token`, form({ grant_type: 'password',
+        username, password, client_id: c.clientId, client_secret: c.clientSecret }));
+      const adminToken = (username: string, password: string) => http(`${server.adminUrl}/token`, form({ username, password, client_id: 'admin' }));
+      for (const [login, refused] of [[authToken, 400], [adminToken, 403]] as const) {
+        const unknown = await verified(() => login('no-such-user-anywhere', 'some-password'), refused);
+        const unknown2 = await verified(() => login('another-missing-user', 'other-password'), refused);
+        const gone = await verified(() => login(inactive.username, inactive.password), refused);
+        expect(unknown).toHaveLength(1);
+        expect(unknown2).toHaveLength(1);
+        expect(gone).toHaveLength(1);
+        const dummy = unknown[0]!;
+        // One fixed dummy hash, made with the configured parameters (FAST_ARGON2), that is no user's hash.
+        expect([unknown2[0], gone[0]]).toEqual([dummy, dummy]);
+        expect(dummy).toMatch(/^\$argon2id\$v=19\$/);
+        expect(dummy.split('$')[3]!.split(',').sort()).toEqual(['m=1024', 'p=1', 't=1']);
+        expect([storedHash(good.id), storedHash(inactive.id), storedHash(locked.id)]).not.toContain(dummy);
+        // Locked and wrong-password attempts verify against the user's own hash, once.
+        expect(await verified(() => login(locked.username, locked.password), refused)).toEqual([storedHash(locked.id)]);
+        expect(await verified(() => login(good.username, 'not-the-password'), refused)).toEqual([storedHash(good.id)]);
+        expect(await verified(() => login(good.username, good.password), 200)).toEqual([storedHash(good.id)]);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('admin unlock', () => {
+  it('an account locked by failed logins is usable again right after an admin clears the lockout, and both are audited', async () => {
+    const { a, server, auth } = await boot(['--max-login-failures', '2']);
+    const c = await a.client();
+    const u = await a.user();
+    const grant = (password: string) => auth.passwordGrant({ clientId: c.clientId, clientSecret: c.clientSecret, username: u.username, password });
+    for (let i = 0; i < 2; i++) expect((await errorOf(grant('wrong-password')))?.error).toBe('invalid_grant');
+    expect((await errorOf(grant(u.password)))?.error).toBe('invalid_grant'); // locked for the default 15 minutes
+    const admin = await adminClient(server);
+    expect((await admin.setLockout(u.id, null)).message).toBe('User lockout cleared');
+    expect((await grant(u.password)).access_token).toBeTruthy();
+    const adminId = await admin.userIdByName('root');
+    const cleared = await a.store.audit.list({ action: 'admin.lockout.cleared' });
+    expect(cleared.rows.map((r) => [r.actorId, r.target, r.outcome])).toEqual([[adminId, u.id, 'success']]);
+    expect((await a.store.audit.list({ action: 'account_locked', actorId: u.id })).total).toBe(1);
+  });
+});
+
 describe('rate limits (--rate-limit-auth, --trusted-proxies)', () => {
   it('answers 429 with Retry-After per client IP on the credential endpoints only; a trusted proxy forwards the client IP', async () => {
     const { server, a } = await boot(['--rate-limit-auth', '3', '--trusted-proxies', '127.0.0.1']);
@@ -126,6 +197,44 @@ describe('rate limits (--rate-limit-auth, --trusted-proxies)', () => {
     }
     // Behind the trusted proxy, another client address has its own budget.
     expect((await attempt({ 'X-Forwarded-For': '203.0.113.9' })).status).toBe(200);
+  });
+});
+
+describe('rate limits on the login flow and the admin plane; X-Forwarded-For from an untrusted peer', () => {
+  it('counts /login/password against the same per-IP budget, limits admin /token, and ignores X-Forwarded-For without a trusted proxy', async () => {
+    const { server } = await boot(['--rate-limit-auth', '2', '--rate-limit-admin', '2']);
+    const login = (headers: Record<string, string> = {}) => http(`${server.authUrl}/login/password`, {
+      ...form({ jti: 'no-such-login', username: 'someone', password: 'some-password' }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    });
+    for (let i = 0; i < 2; i++) expect((await login()).status).toBe(400);
+    const limited = await login();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // No proxy is trusted: a forwarded address is the client's word, not a new budget.
+    expect((await login({ 'X-Forwarded-For': '203.0.113.77' })).status).toBe(429);
+    expect((await http(`${server.authUrl}/token`, form({ grant_type: 'client_credentials' }))).status).toBe(429);
+
+    const adminLogin = () => http(`${server.adminUrl}/token`, form({ username: 'someone', password: 'some-password', client_id: 'admin' }));
+    for (let i = 0; i < 2; i++) expect((await adminLogin()).status).toBe(403);
+    const adminLimited = await adminLogin();
+    expect(adminLimited.status).toBe(429);
+    expect(Number(adminLimited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('rate-limit window (--rate-limit-window)', () => {
+  it('a refused client IP gets a fresh budget once the Retry-After it was given has passed', async () => {
+    const { server } = await boot(['--rate-limit-auth', '1', '--rate-limit-window', '2']);
+    const login = () => http(`${server.authUrl}/login/password`, form({ jti: 'no-such-login', username: 'someone', password: 'some-password' }));
+    expect((await login()).status).toBe(400);
+    const limited = await login();
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
+    await sleep(retryAfter * 1000 + 100);
+    expect((await login()).status).toBe(400);
   });
 });
 

@@ -102,6 +102,7 @@ describe('headless authorization code flow', () => {
     const t = await exchange(client, code, verifier);
     expect(t.status).toBe(200);
     expect(t.headers.get('cache-control')).toBe('no-store');
+    expect(t.headers.get('pragma')).toBe('no-cache');
     expect(t.json).toMatchObject({ token_type: 'bearer', refresh_token: expect.stringMatching(/^[\da-f-]{36}\.[\w-]{43}$/), id_token: expect.any(String) });
 
     const jwks = createRemoteJWKSet(new URL(`${server.authUrl}/jwks.json`));
@@ -242,6 +243,7 @@ describe('code exchange refusals', () => {
     const code = await loginForCode(client, user, challenge);
     const bad = await exchange(client, code, pkce().verifier);
     expect(bad.status).toBe(400);
+    expect([bad.headers.get('cache-control'), bad.headers.get('pragma')]).toEqual(['no-store', 'no-cache']);
     expect(bad.json).toEqual({ error: 'invalid_grant', error_description: 'Invalid credentials', error_uri: null });
     expect((await exchange(client, code, verifier)).status).toBe(400);
   });

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import argon2 from 'argon2';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AdminClient } from '../../bindings/typescript/index.js';
 import { sha256Digest } from '../../src/crypto/secrets.js';
 import { failure, SEEDED_SCOPES, startAdminServer } from '../helpers/admin-b.js';
@@ -130,6 +131,33 @@ describe('clients', () => {
     expect(audit.length).toBe(2);
     expect(JSON.stringify(audit)).not.toContain('a-new-admin-secret');
     expect((await failure(admin.changeClientSecret('missing'))).status).toBe(404);
+  });
+
+  it('an admin-supplied secret: at least 8 characters; argon2id once, then served from the verification cache until it changes', async () => {
+    expect((await failure(admin.createClient({ client_id: 'seven-chars', client_secret: '1234567' }))).message).toBe('Client secret must be at least 8 characters');
+    await admin.createClient({ client_id: 'eight-chars', client_secret: '12345678' });
+    const machine = (secret: string) => http(`${server.authUrl}/token`, form({ grant_type: 'client_credentials', client_id: 'eight-chars', client_secret: secret }));
+    // Counted in-process (the server's hasher calls argon2.verify): client_credentials checks no user password.
+    const spy = vi.spyOn(argon2, 'verify');
+    try {
+      const verifies = async (secret: string, status: number) => {
+        spy.mockClear();
+        expect((await machine(secret)).status).toBe(status);
+        return spy.mock.calls.length;
+      };
+      expect(await verifies('12345678', 200)).toBe(1);
+      expect(await verifies('12345678', 200)).toBe(0);
+      expect(await verifies('12345678', 200)).toBe(0);
+      // Failures are never cached: each wrong secret pays argon2 again.
+      expect(await verifies('87654321', 401)).toBe(1);
+      expect(await verifies('87654321', 401)).toBe(1);
+      await admin.changeClientSecret('eight-chars', 'another-secret');
+      expect(await verifies('12345678', 401)).toBe(1);
+      expect(await verifies('another-secret', 200)).toBe(1);
+      expect(await verifies('another-secret', 200)).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('answers that can carry a client secret are not cacheable: Cache-Control no-store, Pragma no-cache', async () => {

@@ -7,6 +7,7 @@ import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from
 import { bearer, form, http, jsonBody } from '../helpers/http.js';
 import { createPasswordHasher } from '../../src/crypto/password.js';
 import { ADMIN_AUDIENCE } from '../../src/services/admin-tokens.js';
+import { arrange } from '../helpers/arrange.js';
 
 let server: TestServer;
 
@@ -290,5 +291,57 @@ describe('JWKS and discovery', () => {
     expect(after.length).toBe(before.length + 1);
     const audit = await server.store().audit.list({ action: 'signing_key_rotated' });
     expect(audit.total).toBe(1);
+  });
+});
+
+describe('errors carry no stack trace, SQL or internal id (security.md "Responses")', () => {
+  it('a failing statement is a fixed 500 message on both planes, logged with the request id; refusals name only what the caller sent', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
+    const own = await startTestServer([], { log: createLogger({ level: 'info', destination: sink }) });
+    const a = arrange(own);
+    try {
+      const token = (await http(`${own.adminUrl}/token`, form({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD, client_id: 'admin' }))).json.access_token as string;
+      const c = await a.client();
+      const u = await a.user();
+      const internalIds = [c.id, u.id, (await own.store().users.findByUsername(ADMIN_USERNAME))!.id];
+      // Writes the server cannot have expected to fail: an error from SQLite itself, carrying SQL text.
+      a.db.exec(`CREATE TRIGGER refuse_roles BEFORE INSERT ON roles BEGIN SELECT RAISE(ABORT, 'trigger says no: INSERT INTO roles (id, name) VALUES (${u.id})'); END;
+        CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'trigger says no: INSERT INTO sessions'); END;`);
+      const failed = [
+        await http(`${own.adminUrl}/roles`, bearer(token, jsonBody({ name: 'doomed-role', description: '' }))),
+        await http(`${own.authUrl}/token`, form({ grant_type: 'password', username: u.username, password: u.password, client_id: c.clientId, client_secret: c.clientSecret })),
+      ];
+      for (const r of failed) {
+        expect(r.status).toBe(500);
+        expect(r.json).toEqual({ success: false, message: 'Internal server error' });
+      }
+      // Refusals on the same server: their messages name what the caller sent, never another row's internal id.
+      a.db.exec('DROP TRIGGER refuse_roles; DROP TRIGGER refuse_sessions;');
+      const refusals = [
+        await http(`${own.adminUrl}/users`, bearer(token, jsonBody({ username: u.username, email: 'other@example.com', password: 'long-enough-1' }))),
+        await http(`${own.adminUrl}/clients`, bearer(token, jsonBody({ client_id: c.clientId }))),
+        await http(`${own.adminUrl}/users/${u.id}`, bearer(token, jsonBody({ username: ADMIN_USERNAME }, 'PUT'))),
+        await http(`${own.adminUrl}/roles/assign`, bearer(token, jsonBody({ user_id: u.id, role_id: 'no-such-role' }))),
+        await http(`${own.authUrl}/token`, form({ grant_type: 'password', username: u.username, password: 'wrong-password', client_id: c.clientId, client_secret: c.clientSecret })),
+      ];
+      expect(refusals.map((r) => r.status)).toEqual([400, 400, 400, 404, 400]);
+      for (const r of [...failed, ...refusals]) {
+        for (const leak of ['INSERT', 'SELECT', 'trigger', 'SQLITE', 'Error:', '    at ', '.ts:', '.js:', 'node_modules']) {
+          expect(r.text, r.text).not.toContain(leak);
+        }
+      }
+      // The caller sent the user's id in the PUT route, so that one answer may name it; no other answer names any internal id.
+      for (const [i, r] of [...failed, ...refusals].entries()) {
+        for (const id of internalIds) if (!(i === 4 && id === u.id)) expect(r.text.includes(id), `${r.text} names ${id}`).toBe(false);
+      }
+      // Both failures are in the log, each with the request id the answer carries (and there, the cause).
+      const logged = lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string; err?: { message?: string } }).filter((l) => l.msg === 'unhandled error');
+      expect(logged.map((l) => l.reqId)).toEqual(failed.map((r) => r.headers.get('x-request-id')));
+      expect(logged.every((l) => l.err?.message?.includes('trigger says no'))).toBe(true);
+    } finally {
+      a.close();
+      await own.close();
+    }
   });
 });

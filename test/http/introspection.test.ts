@@ -48,6 +48,9 @@ describe('auth POST /introspect (RFC 7662)', () => {
     expect(await auth.introspect({ ...creds(owner), token: t.access_token })).toEqual({ active: false });
     expect((await http(`${server.authUrl}/me`, bearer(t.access_token))).status).toBe(401);
     expect((await a.store.audit.list({ action: 'token_revoked' })).total).toBeGreaterThan(0);
+    // The jti is the session's id: the admin listing shows the revocation too.
+    expect((await admin.getSession(t.jti)).is_revoked).toBe(true);
+    expect((await admin.listUserSessions(user.id)).items.find((s) => s.id === t.jti)?.is_revoked).toBe(true);
     // Deferred records (services/audit-trail.ts) land within 50 ms of the answer.
     await expect.poll(async () => (await a.store.audit.list({ action: 'token.introspect.success' })).total, { timeout: 2000 }).toBeGreaterThan(0);
   });
@@ -60,8 +63,9 @@ describe('auth POST /introspect (RFC 7662)', () => {
     expect((await auth.introspect({ ...creds(owner), token: t.refresh_token!, tokenTypeHint: 'access_token' })).active).toBe(true);
     await auth.revoke({ ...creds(owner), token: t.refresh_token!, tokenTypeHint: 'refresh_token' });
     expect(await auth.introspect({ ...creds(owner), token: t.refresh_token! })).toEqual({ active: false });
-    // The family's access token is gone too.
+    // The family's access token is gone too, and the admin listing says so.
     expect((await http(`${server.authUrl}/me`, bearer(t.access_token))).status).toBe(401);
+    expect((await admin.getSession(t.jti)).is_revoked).toBe(true);
     const refused = await auth.refresh({ ...creds(owner), refreshToken: t.refresh_token! }).catch((e: MadApiError) => e);
     expect((refused as MadApiError).error).toBe('invalid_grant');
   });
@@ -81,6 +85,14 @@ describe('auth POST /introspect (RFC 7662)', () => {
     const adminToken = admin.token!;
     for (const token of ['garbage', 'a.b.c', adminToken, `${(await login()).access_token}x`]) {
       expect(await auth.introspect({ ...creds(inspector), token })).toEqual({ active: false });
+    }
+    // Expired (signature, session row and client all fine otherwise): {"active":false} and nothing else, for its own client too.
+    const expired = await mintAuthToken(server, { expiresIn: -60, clientId: owner.clientId, sub: user.id });
+    const live = await mintAuthToken(server, { clientId: owner.clientId, sub: user.id });
+    expect((await auth.introspect({ ...creds(owner), token: live.token })).active).toBe(true);
+    for (const c of [owner, inspector]) {
+      const r = await http(`${server.authUrl}/introspect`, form({ token: expired.token, client_id: c.clientId, client_secret: c.clientSecret }));
+      expect([r.status, r.json]).toEqual([200, { active: false }]);
     }
   });
 

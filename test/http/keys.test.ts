@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../bindings/typescript/index.js';
 import { adminClient } from '../helpers/admin-b.js';
-import { bearer, http } from '../helpers/http.js';
+import { bearer, http, jsonBody } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { readFileSync } from 'node:fs';
 import { openDatabase } from '../../src/store/index.js';
@@ -63,5 +63,45 @@ describe('signing-key rotation', () => {
     expect(authKeys.find((k) => k.kid === authCurrent)?.status).toBe('retired');
     const logs = (await again.listAuditLogs({ action: 'signing_key_rotated' })).items;
     expect(logs.filter((l) => l.secondary === 'scheduled').map((l) => l.target).sort()).toEqual(['admin', 'auth']);
+  });
+
+  it('never puts private key material in an answer: key lists, rotations, JWKS, the PEM route, discovery or errors', async () => {
+    const admin = await adminClient(server);
+    const token = admin.token as string;
+    const answers: { where: string; text: string }[] = [];
+    const call = async (where: string, url: string, init: RequestInit = {}) => {
+      const r = await http(url, bearer(token, init));
+      answers.push({ where: `${where} (${r.status})`, text: r.text });
+      return r;
+    };
+    for (const plane of ['auth', 'admin']) {
+      await call(`GET /keys/${plane}`, `${server.adminUrl}/keys/${plane}`);
+      expect((await call(`POST /keys/${plane}/rotate`, `${server.adminUrl}/keys/${plane}/rotate`, { method: 'POST' })).status).toBe(200);
+    }
+    await call('admin GET /jwks.json', `${server.adminUrl}/jwks.json`);
+    await call('auth GET /jwks.json', `${server.authUrl}/jwks.json`);
+    await call('auth GET /keys/auth.pem', `${server.authUrl}/keys/auth.pem`);
+    await call('auth discovery', `${server.authUrl}/.well-known/openid-configuration`);
+    // Error paths of the same routes.
+    expect((await call('GET /keys/nope', `${server.adminUrl}/keys/nope`)).status).toBe(404);
+    expect((await call('POST /keys/nope/rotate', `${server.adminUrl}/keys/nope/rotate`, { method: 'POST' })).status).toBe(404);
+    expect((await call('rotate with a bad body', `${server.adminUrl}/keys/auth/rotate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' })).status).toBe(400);
+    expect((await call('rotate with JSON', `${server.adminUrl}/keys/admin/rotate`, jsonBody({ private_key_pem: 'x' }))).status).toBe(200);
+
+    // Every private key the database holds now (the rotations' new ones included): no PEM line of any of them anywhere.
+    const key = server.config.dbPass || readFileSync(`${server.dbFile}.key`, 'utf8').trim();
+    const db = openDatabase({ file: server.dbFile, key, synchronous: 'NORMAL' });
+    const pems = (db.prepare('SELECT private_key_pem AS pem FROM signing_keys').all() as { pem: string }[]).map((r) => r.pem);
+    db.close();
+    expect(pems.length).toBeGreaterThanOrEqual(6);
+    const lines = pems.flatMap((pem) => pem.split('\n').filter((l) => l.length >= 40 && !l.startsWith('-----')));
+    for (const a of answers) {
+      expect(a.text, a.where).not.toContain('PRIVATE KEY');
+      for (const line of lines) expect(a.text.includes(line), `private key material in ${a.where}`).toBe(false);
+      // No private JWK member either (RFC 7518 §6.2.2, §6.3.2).
+      if (a.text.startsWith('{') || a.text.startsWith('[')) {
+        expect(JSON.stringify(JSON.parse(a.text)), a.where).not.toMatch(/"(d|p|q|dp|dq|qi|privateKeyPem|private_key_pem)":/);
+      }
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
 import { expectApiError, startAdminServer, unique } from '../helpers/admin.js';
+import { arrange } from '../helpers/arrange.js';
 import { bearer, expectJsonBodyRule, form, http } from '../helpers/http.js';
-import type { TestServer } from '../helpers/server.js';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, type TestServer } from '../helpers/server.js';
 
 const MAD_ADMIN = '3855db1d-465e-412b-b1f4-b5cd78b4ae9f';
 let server: TestServer;
@@ -71,6 +72,35 @@ describe('roles', () => {
     const me = await admin.userIdByName('root');
     await expectApiError(admin.unassignRole(me, MAD_ADMIN), 400, /last active administrator/);
     await expectApiError(admin.replaceUserRoles(me, []), 400, /last active administrator/);
+  });
+});
+
+describe('the admin role is known by its fixed id, not by its name (security.md "Admin plane")', () => {
+  it('a role that takes the name MadAdmin gives no admin token; the seeded role keeps working under another name', async () => {
+    const own = await startAdminServer();
+    const a = arrange(own.server);
+    try {
+      // Only a direct database edit can rename the protected role (the API refuses: see above).
+      a.db.prepare('UPDATE roles SET name = ? WHERE id = ?').run('SeededAdminRenamed', MAD_ADMIN);
+      const impostor = await own.admin.createRole('MadAdmin', 'same name, another id');
+      expect(impostor.id).not.toBe(MAD_ADMIN);
+      const name = unique('impostor');
+      const u = await own.admin.createUser({ username: name, email: `${name}@example.com`, password: 'user-password-1' });
+      await own.admin.assignRole(u.id, impostor.id);
+      const login = (username: string, password: string) =>
+        http(`${own.server.adminUrl}/token`, form({ username, password, client_id: 'admin' }));
+      const refused = await login(name, 'user-password-1');
+      expect([refused.status, refused.json]).toEqual([403, { success: false, message: 'Invalid credentials' }]);
+      const root = await login(ADMIN_USERNAME, ADMIN_PASSWORD);
+      expect(root.status).toBe(200);
+      expect(JSON.parse(Buffer.from(root.json.access_token.split('.')[1], 'base64url').toString()).roles).toEqual(['SeededAdminRenamed']);
+      // The fixed id, given to the same user, is what opens the admin plane.
+      await own.admin.assignRole(u.id, MAD_ADMIN);
+      expect((await login(name, 'user-password-1')).status).toBe(200);
+    } finally {
+      a.close();
+      await own.server.close();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
 import { expectApiError, startAdminServer, unique } from '../helpers/admin.js';
+import { bearer, http, jsonBody } from '../helpers/http.js';
 import type { TestServer } from '../helpers/server.js';
 
 const READ_USER = '1f4610fe-0cb2-4119-bd69-9b6033326998';
@@ -46,6 +47,29 @@ describe('scopes', () => {
     await expectApiError(admin.updateScope(READ_USER, { name: 'admin:renamed' }), 400, /Protected/);
     await expectApiError(admin.updateScope(READ_USER, { is_protected: false }), 400, /Protected/);
     expect((await admin.getScope(READ_USER)).is_protected).toBe(true);
+  });
+
+  it('no seeded protected row can be deleted, renamed (case or spacing included) or unprotected, through any route shape', async () => {
+    const seeded: [string, string][] = [
+      ['d0955db1-67f7-4a7b-a9bb-ffbef4f0d2bd', 'admin:provision_users'], ['2192998b-c3d3-4274-9a25-4a4195ba2ec7', 'admin:reset_passwords'],
+      ['31c00aae-4136-4a8c-92a6-d2bbf4be2d35', 'admin:deactivate_users'], [READ_USER, 'admin:read_user'],
+      ['b6348575-83ec-4288-801b-e0d2da20569c', 'admin:list_users'],
+    ];
+    const token = admin.token!;
+    for (const [id, name] of seeded) {
+      await expectApiError(admin.deleteScope(id), 400, /Protected/);
+      for (const renamed of ['admin:renamed', name.toUpperCase(), `${name}2`]) await expectApiError(admin.updateScope(id, { name: renamed }), 400, /Protected/);
+      await expectApiError(admin.updateScope(id, { is_protected: false }), 400, /Protected/);
+      const put = await http(`${server.adminUrl}/scopes/${id}`, bearer(token, jsonBody({ name: 'admin:other', desc: 'x', is_protected: false }, 'PUT')));
+      expect(put.status, name).toBe(400);
+      expect(await admin.getScope(id)).toMatchObject({ id, name, is_protected: true });
+    }
+    const MAD_ADMIN = '3855db1d-465e-412b-b1f4-b5cd78b4ae9f';
+    for (const renamed of ['madadmin', 'MadAdmin2', 'Administrators']) await expectApiError(admin.updateRole(MAD_ADMIN, { name: renamed }), 400, /Protected/);
+    await expectApiError(admin.deleteRole(MAD_ADMIN), 400, /Protected/);
+    expect((await http(`${server.adminUrl}/roles/${MAD_ADMIN}`, bearer(token, { method: 'DELETE' }))).status).toBe(400);
+    expect(await admin.getRole(MAD_ADMIN)).toMatchObject({ name: 'MadAdmin', is_protected: true });
+    expect((await admin.listScopes()).filter((s) => s.is_protected).map((s) => s.id).sort()).toEqual(seeded.map(([id]) => id).sort());
   });
 
   it('assigns scopes to users, lists and removes them', async () => {

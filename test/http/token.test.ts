@@ -326,6 +326,34 @@ describe('grant_type=client_credentials and /oidc/token', () => {
   });
 });
 
+describe('token responses are never cached (security.md "Responses")', () => {
+  it('Cache-Control: no-store and Pragma: no-cache on every grant of /token, /oidc/token and admin /token, refusals included', async () => {
+    const post = (url: string, fields: Record<string, string>) => http(url, tokenForm(fields));
+    const cred = { client_id: client.clientId, client_secret: client.clientSecret };
+    const password = await post(`${server.authUrl}/token`, { grant_type: 'password', username: user.username, password: user.password, ...cred });
+    const answers = {
+      password,
+      refresh: await post(`${server.authUrl}/token`, { grant_type: 'refresh_token', refresh_token: password.json.refresh_token, ...cred }),
+      clientCredentials: await post(`${server.authUrl}/token`, { grant_type: 'client_credentials', ...cred }),
+      oidcToken: await post(`${server.authUrl}/oidc/token`, { grant_type: 'client_credentials', ...cred }),
+      adminToken: await post(`${server.adminUrl}/token`, { username: ADMIN_USERNAME, password: ADMIN_PASSWORD, client_id: 'admin' }),
+      wrongPassword: await post(`${server.authUrl}/token`, { grant_type: 'password', username: user.username, password: 'not-it', ...cred }),
+      spentRefresh: await post(`${server.authUrl}/token`, { grant_type: 'refresh_token', refresh_token: password.json.refresh_token, ...cred }),
+      wrongClient: await post(`${server.authUrl}/token`, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: 'nope' }),
+      unsupported: await post(`${server.authUrl}/token`, { grant_type: 'urn:made:up', ...cred }),
+      oidcRefused: await post(`${server.authUrl}/oidc/token`, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: 'nope' }),
+      adminRefused: await post(`${server.adminUrl}/token`, { username: ADMIN_USERNAME, password: 'not-it', client_id: 'admin' }),
+    };
+    const seen = Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, [r.status, r.headers.get('cache-control'), r.headers.get('pragma')]]));
+    expect(seen).toEqual({
+      password: [200, 'no-store', 'no-cache'], refresh: [200, 'no-store', 'no-cache'], clientCredentials: [200, 'no-store', 'no-cache'],
+      oidcToken: [200, 'no-store', 'no-cache'], adminToken: [200, 'no-store', 'no-cache'],
+      wrongPassword: [400, 'no-store', 'no-cache'], spentRefresh: [400, 'no-store', 'no-cache'], wrongClient: [401, 'no-store', 'no-cache'],
+      unsupported: [400, 'no-store', 'no-cache'], oidcRefused: [403, 'no-store', 'no-cache'], adminRefused: [403, 'no-store', 'no-cache'],
+    });
+  });
+});
+
 describe('auth-plane bearer routes refuse other tokens', () => {
   it('an admin-plane token is 401 on the auth plane', async () => {
     const admin = new AdminClient(server.adminUrl);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
 import { expectApiError, startAdminServer, unique } from '../helpers/admin.js';
-import { http, jsonBody, bearer, expectJsonBodyRule } from '../helpers/http.js';
+import { http, jsonBody, bearer, expectJsonBodyRule, form } from '../helpers/http.js';
 import { ADMIN_USERNAME, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -19,6 +19,47 @@ describe('users (admin API)', () => {
     expect(await admin.getUser(u.id)).toEqual(u);
     expect(await admin.userIdByName('ALICE.SMITH')).toBe(u.id);
     expect((await server.store().audit.list({ action: 'user_created' })).total).toBeGreaterThan(0);
+  });
+
+  it('stores passwords as argon2id with the configured parameters, and a reset too; the original text nowhere in the row', async () => {
+    const u = await admin.createUser({ username: unique('hashed'), email: `${unique('h')}@example.com`, password: 'Hashed-Password-1' });
+    const hashOf = async () => (await server.store().users.getById(u.id))!.passwordHash;
+    // The test server runs with FAST_ARGON2 (m=1024, t=1, p=1): taken from its configuration, not built in.
+    const params = (hash: string) => hash.split('$')[3]!.split(',').sort();
+    const first = await hashOf();
+    expect(first).toMatch(/^\$argon2id\$v=19\$/);
+    expect(params(first)).toEqual(['m=1024', 'p=1', 't=1']);
+    expect(JSON.stringify(await server.store().users.getById(u.id))).not.toContain('Hashed-Password-1');
+    await admin.resetPassword(u.id, 'Reset-Password-22');
+    const second = await hashOf();
+    expect(second).not.toBe(first);
+    expect(params(second)).toEqual(['m=1024', 'p=1', 't=1']);
+    const other = await startAdminServer({ args: ['--argon2id-memory', '2048', '--argon2id-time', '2', '--argon2id-parallelism', '2'] });
+    try {
+      const v = await other.admin.createUser({ username: 'otherparams', email: 'otherparams@example.com', password: 'Hashed-Password-1' });
+      expect(params((await other.server.store().users.getById(v.id))!.passwordHash)).toEqual(['m=2048', 'p=2', 't=2']);
+    } finally {
+      await other.server.close();
+    }
+  });
+
+  it('one username rule everywhere: created, looked up, logged in and refused alike with any case and surrounding spaces', async () => {
+    const base = unique('norm');
+    const u = await admin.createUser({ username: `  ${base.toUpperCase()}.Smith `, email: `${base}@example.com`, password: 'Normal-Password-1' });
+    expect(u.username).toBe(`${base}.smith`);
+    const client = await admin.createClient({ client_id: unique('norm-app') });
+    const grant = (username: string) => http(`${server.authUrl}/token`, form({ grant_type: 'password', username, password: 'Normal-Password-1',
+      client_id: client.client_id, client_secret: client.client_secret as string }));
+    for (const spelled of [`${base}.smith`, ` ${base.toUpperCase()}.SMITH `, `\t${base}.Smith`]) {
+      const r = await grant(spelled);
+      expect(r.status, spelled).toBe(200);
+      expect(JSON.parse(Buffer.from(r.json.access_token.split('.')[1], 'base64url').toString()).sub).toBe(u.id);
+      expect(await admin.userIdByName(spelled)).toBe(u.id);
+    }
+    await expectApiError(admin.createUser({ username: `${base.toUpperCase()}.SMITH`, email: 'dup@example.com', password: 'Normal-Password-1' }), 400, /duplicate/);
+    expect((await admin.updateUser(u.id, { username: ` ${base.toUpperCase()}.Smith ` })).username).toBe(`${base}.smith`);
+    await expectApiError(admin.updateUser(u.id, { username: 'Has Space' }), 400, /Username may contain/);
+    await expectApiError(admin.createUser({ username: `${base}.sm\u00efth`, email: 'accent@example.com', password: 'Normal-Password-1' }), 400, /Username may contain/);
   });
 
   it('refuses duplicates, missing fields, bad names, weak passwords and wrong bodies with 400', async () => {

@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { get as httpsGet } from 'node:https';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../bindings/typescript/index.js';
 import { adminClient } from '../helpers/admin.js';
@@ -27,6 +30,30 @@ describe('HSTS (security.md "Responses")', () => {
     }
     // This server trusts no proxy: the header is the client's word, not the connection's.
     expect((await http(`${server.authUrl}/ping`, { headers: { 'X-Forwarded-Proto': 'https' } })).headers.get('strict-transport-security')).toBeNull();
+  });
+});
+
+describe('HSTS when served over TLS directly', () => {
+  it('both planes send it over their own TLS listener', async () => {
+    // A throwaway self-signed certificate as a PKCS#12 file, the form --auth-ssl-cert-file takes.
+    const dir = server.dir;
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
+      '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync('openssl', ['pkcs12', '-export', '-out', join(dir, 'tls.pfx'), '-inkey', join(dir, 'k.pem'), '-in', join(dir, 'c.pem'),
+      '-passout', 'pass:test-pfx-pass'], { stdio: 'ignore' });
+    const tls = await startTestServer(['--auth-ssl-cert-file', join(dir, 'tls.pfx'), '--auth-ssl-cert-pass', 'test-pfx-pass',
+      '--admin-ssl-cert-file', join(dir, 'tls.pfx'), '--admin-ssl-cert-pass', 'test-pfx-pass']);
+    try {
+      const hsts = (url: string) => new Promise<unknown>((resolve, reject) => {
+        httpsGet(url, { rejectUnauthorized: false }, (res) => { res.resume(); resolve(res.headers['strict-transport-security']); }).on('error', reject);
+      });
+      expect(tls.authUrl).toMatch(/^https:/);
+      for (const url of [`${tls.authUrl}/ping`, `${tls.authUrl}/nope`, `${tls.adminUrl}/ping`, `${tls.adminUrl}/users`]) {
+        expect(await hsts(url), url).toBe('max-age=31536000; includeSubDomains');
+      }
+    } finally {
+      await tls.close();
+    }
   });
 });
 
@@ -59,6 +86,25 @@ describe('security headers on every response (both planes and the dashboard)', (
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const adminPlane = await fetch(`${server.adminUrl}/ping`, { headers: { Origin: 'https://app.example.com' } });
     expect(adminPlane.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('no CORS header of any kind on the admin plane, preflights and errors included, even for the configured origin', async () => {
+    const corsHeaders = (r: Response) => [...r.headers.keys()].filter((k) => k.startsWith('access-control-'));
+    const preflight = { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type' };
+    // The same preflight gets CORS headers on the auth plane: the origin is configured.
+    const auth = await fetch(`${server.authUrl}/token`, { method: 'OPTIONS', headers: preflight });
+    expect(corsHeaders(auth).sort()).toEqual(['access-control-allow-headers', 'access-control-allow-methods', 'access-control-allow-origin', 'access-control-max-age']);
+    const answers = [
+      await fetch(`${server.adminUrl}/token`, { method: 'OPTIONS', headers: preflight }),
+      await fetch(`${server.adminUrl}/users`, { method: 'OPTIONS', headers: preflight }),
+      await fetch(`${server.adminUrl}/users`, { headers: { Origin: 'https://app.example.com', Authorization: `Bearer ${admin.token!}` } }),
+      await fetch(`${server.adminUrl}/users`, { headers: { Origin: 'https://app.example.com' } }),
+      await fetch(`${server.adminUrl}/token`, { method: 'POST', headers: { Origin: 'https://app.example.com', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'username=root&password=wrong-one&client_id=admin' }),
+      await fetch(`${server.adminUrl}/dashboard/login`, { headers: { Origin: 'https://app.example.com' } }),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([expect.any(Number), expect.any(Number), 200, 401, 403, 200]);
+    for (const r of answers) expect(corsHeaders(r), r.url).toEqual([]);
   });
 });
 

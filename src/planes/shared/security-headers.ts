@@ -34,11 +34,18 @@ const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 const isHtml = (contentType: unknown): boolean =>
   typeof contentType === 'string' && contentType.trimStart().toLowerCase().startsWith('text/html');
 
-/** RFC 6749 §5.1: token responses must not be cached. */
+/**
+ * RFC 6749 §5.1: token responses must not be cached. Set in `finally`: a refusal (invalid_grant,
+ * invalid_client, …) is thrown to the plane's error handler, and is a token response too
+ * (security.md "Responses": every token response); before, errors went out without these headers.
+ */
 export function noStore(): Middleware {
   return async function setNoStore(ctx, next) {
-    await next();
-    ctx.set('Cache-Control', 'no-store');
-    ctx.set('Pragma', 'no-cache');
+    try {
+      await next();
+    } finally {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.set('Pragma', 'no-cache');
+    }
   };
 }

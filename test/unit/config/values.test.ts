@@ -91,4 +91,12 @@ describe('security defaults (security.md)', () => {
     const { config } = load([]);
     expect([config.maxLoginFailures, config.failedPasswordLockoutDuration, config.tokenExpiration]).toEqual([5, 900, 900]);
   });
+
+  it('hashes passwords with argon2id at 32 MiB, time cost 2, parallelism 2; limits bodies to 64 KiB; binds the admin plane to loopback', () => {
+    const { config } = load([]);
+    expect([config.argon2idMemory, config.argon2idTime, config.argon2idParallelism]).toEqual([32768, 2, 2]);
+    expect(config.bodyLimit).toBe(65536);
+    expect(config.adminIp).toBe('127.0.0.1');
+    expect(config.pkceCodeLifetime).toBeLessThanOrEqual(60); // and capped at 60 whatever is set: test/unit/services/code-lifetime.test.ts
+  });
 });
