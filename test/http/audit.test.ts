@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../bindings/typescript/index.js';
 import { openDatabase } from '../../src/store/index.js';
-import { adminClient, failure } from '../helpers/admin-b.js';
+import { adminClient, arrangeLogin, failure } from '../helpers/admin-b.js';
 import { bearer, form, http, jsonBody } from '../helpers/http.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from '../helpers/server.js';
-import { arrangeLogin } from '../helpers/admin-b.js';
 import { oathtool } from '../helpers/arrange.js';
 import { servedRoutes } from '../helpers/routes.js';
 import { mintAuthToken } from '../helpers/tokens.js';

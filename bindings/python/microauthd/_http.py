@@ -103,17 +103,19 @@ class Transport:
 
     def _json(self, method: str, path: str, status: int, content_type: str, raw: bytes, shape: Optional[type]) -> Any:
         """The parsed JSON of a 2xx answer; anything else there is a MadApiError with that status."""
-        body: Any = _parse(raw, content_type) if raw else None
+        body: Any = None
         wanted = "JSON"
         if not raw:
             problem = "an empty body"
         elif "json" not in content_type:
+            body = raw.decode("utf-8", "replace")
             problem = content_type.split(";")[0].strip() or "no content type"
         else:
+            text = raw.decode("utf-8", "replace")
             try:
-                body = json.loads(raw.decode("utf-8", "replace"))
+                body = json.loads(text)  # parsed once (the error paths keep the text, as _parse does)
             except ValueError as err:
-                problem = f"malformed JSON ({err})"
+                body, problem = text, f"malformed JSON ({err})"
             else:
                 if _fits(body, shape):
                     return body
